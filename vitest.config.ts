@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One vitest project per package plus the cross-package tests in `test/`. Packages resolve each
+ * other through the `source` export condition, so tests run against the TypeScript sources; tests
+ * that run programs in child processes use the built `dist/` output (`pnpm build` first).
+ */
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', root: 'test', include: ['**/*.test.ts'], testTimeout: 60_000 },
+      },
+    ],
+  },
+});
