@@ -1,0 +1,38 @@
+/**
+ * @syscage/core: syscall tables, the policy model, and the classic-BPF compiler, simulator,
+ * disassembler and cache analyzer. Pure TypeScript with no I/O, usable at build time and at run
+ * time. Explicit named exports only: this list is the package's public surface.
+ */
+
+export { ERROR_CODES, SyscageError, isSyscageError } from './errors.ts';
+export type { ErrorCode, SourceLocation, SyscageErrorInit } from './errors.ts';
+export { suggestName } from './suggest.ts';
+
+export { ARCHES, SUPPORTED_ARCHES, archFromNodeArch, getArch, isKnownSyscall, syscallName, syscallNumber } from './arch/index.ts';
+export type { ArchDescriptor, ArchName, SyscallTable } from './arch/index.ts';
+
+export { ALLOW, ENOSYS, EPERM, ERRNO, KILL_PROCESS, LOG, TRAP, describeAction, describeReturn, encodeAction, sameAction } from './policy/action.ts';
+export type { Action } from './policy/action.ts';
+export { createPolicy } from './policy/create-policy.ts';
+export { checkCondition, evaluatePolicy } from './policy/evaluate.ts';
+export type { SeccompData } from './policy/evaluate.ts';
+export type { ArgWidth, Condition, ConditionOp, ConditionSpec, Numeric, Policy, PolicySpec, Rule, RuleSpec } from './policy/types.ts';
+
+export { compilePolicy } from './bpf/compile.ts';
+export type { CompileOptions, CompiledFilter, Layout } from './bpf/compile.ts';
+export { findProgramError, simulate, validateProgram } from './bpf/simulate.ts';
+export type { SimulationResult } from './bpf/simulate.ts';
+export { disassemble } from './bpf/disasm.ts';
+export { analyzeCache, isConstAllow } from './bpf/cache.ts';
+export type { CacheReport } from './bpf/cache.ts';
+export {
+  BPF_MAXINSNS,
+  SECCOMP_RET_ALLOW,
+  SECCOMP_RET_ERRNO,
+  SECCOMP_RET_KILL_PROCESS,
+  SECCOMP_RET_LOG,
+  SECCOMP_RET_TRAP,
+  decodeProgram,
+  encodeProgram,
+} from './bpf/opcodes.ts';
+export type { SockFilter } from './bpf/opcodes.ts';
