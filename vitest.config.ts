@@ -16,6 +16,16 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          name: 'runtime',
+          root: 'packages/runtime',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
         test: { name: 'e2e', root: 'test', include: ['**/*.test.ts'], testTimeout: 60_000 },
       },
     ],

@@ -1,0 +1,1 @@
+// The baseline: a Node program that does nothing.

@@ -1,0 +1,41 @@
+/**
+ * The few per-architecture numbers the loader itself needs at run time: the `seccomp` syscall
+ * number and Node's name for the architecture. They mirror core's generated syscall tables (a
+ * test keeps them equal) but are kept here so a built program does not load core's tables just to
+ * install precompiled bytes. It knows nothing of policies; the filter's own arch check is core's.
+ */
+
+/** Architecture names as the kernel spells them (core's `ArchName`). */
+export type LoaderArchName = 'x86_64' | 'aarch64';
+
+/** What the loader needs to know about the architecture it runs on. */
+export interface LoaderArch {
+  readonly name: LoaderArchName;
+  /** Node's `process.arch` spelling, also used in ffi-rs's platform package names. */
+  readonly nodeArch: 'x64' | 'arm64';
+  /** `__NR_seccomp`. */
+  readonly nrSeccomp: number;
+}
+
+/**
+ * Keyed by `process.arch`. x86_64: `arch/x86/entry/syscalls/syscall_64.tbl`; aarch64 uses
+ * asm-generic numbering (`include/uapi/asm-generic/unistd.h`).
+ */
+const LOADER_ARCHES: Readonly<Record<string, LoaderArch>> = {
+  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317 },
+  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277 },
+};
+
+/** Every architecture the loader supports, by kernel name. */
+export const LOADER_ARCH_NAMES: readonly LoaderArchName[] = Object.values(LOADER_ARCHES).map((arch) => arch.name);
+
+/**
+ * The loader's facts for Node's `nodeArch` (default: this process), or `undefined` when syscage
+ * does not support that architecture.
+ *
+ * @example
+ * findLoaderArch()?.nrSeccomp; // 317 on x86_64
+ */
+export function findLoaderArch(nodeArch: string = process.arch): LoaderArch | undefined {
+  return Object.hasOwn(LOADER_ARCHES, nodeArch) ? LOADER_ARCHES[nodeArch] : undefined;
+}

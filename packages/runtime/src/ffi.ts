@@ -1,0 +1,198 @@
+/**
+ * The one module that touches ffi-rs: it loads the native binding on first use and exposes two
+ * libc calls, `prctl` and `syscall`, with errno. Nothing is loaded when this module is imported.
+ *
+ * Loading: ffi-rs's own entry probes for musl with `process.report.getReport()`, which costs
+ * ~7 ms of a ~10 ms load. We find the libc from Node's ELF interpreter instead (a 4 KB read) and
+ * require the matching platform package (`@yuuang/ffi-rs-linux-<arch>-<gnu|musl>`, ~3 ms) next to
+ * ffi-rs, falling back to `ffi-rs` itself when that fails. It deliberately knows nothing of seccomp:
+ * the meaning of the numbers it passes belongs to `seccomp.ts`.
+ *
+ * Built-in modules come from `process.getBuiltinModule` when needed: an ESM `import` of `node:fs`
+ * alone costs ~2.5 ms of start-up (Node builds its ESM facade), for a loader that runs first.
+ */
+import { findLoaderArch } from './arch.ts';
+import { loaderError } from './errors.ts';
+
+/** A `struct sock_fprog` argument; passed to the kernel by pointer. */
+export interface SockFprog {
+  /** Number of 8-byte instructions in `filter` (`unsigned short len`). */
+  readonly len: number;
+  /** The `struct sock_filter` array; ffi-rs passes a pointer to these bytes. */
+  readonly filter: Uint8Array;
+}
+
+/** One argument of {@link syscall}: an integer, or a `struct sock_fprog` passed by pointer. */
+export type SyscallArg = number | SockFprog;
+
+/** What a libc call returned. */
+export interface NativeResult {
+  /** The C return value. */
+  readonly value: number;
+  /** `errno` when `value === -1`, else 0 (ffi-rs reads errno late; only a -1 makes it meaningful). */
+  readonly errno: number;
+}
+
+/** Which binding was loaded, and what loading it cost. */
+export interface FfiInfo {
+  /** The package the native binding came from: a platform package, or `ffi-rs` as the fallback. */
+  readonly source: string;
+  /** Wall time of the load, in milliseconds. */
+  readonly loadMs: number;
+}
+
+/** The part of ffi-rs's native binding we use (identical in ffi-rs and its platform packages). */
+interface FfiBinding {
+  readonly DataType: { readonly I16: number; readonly I32: number; readonly I64: number; readonly U8Array: number };
+  readonly FFITypeTag: { readonly Array: number };
+  open(params: { library: string; path: string }): void;
+  load(params: {
+    library: string;
+    funcName: string;
+    retType: unknown;
+    paramsType: unknown[];
+    paramsValue: unknown[];
+    errno: true;
+    freeResultMemory: false;
+  }): { value: number; errnoCode: number };
+}
+
+/** Our private name for `dlopen(NULL)`, so it cannot clash with another ffi-rs user's `libc`. */
+const LIBRARY = 'syscage:libc';
+
+interface Loaded {
+  readonly binding: FfiBinding;
+  readonly info: FfiInfo;
+}
+
+let loaded: Loaded | undefined;
+
+/**
+ * Loads the native binding once and opens libc; later calls return the first result.
+ *
+ * @throws `FFI_UNAVAILABLE` when neither the platform package nor ffi-rs can be loaded.
+ */
+export function loadFfi(): FfiInfo {
+  return (loaded ??= load()).info;
+}
+
+function load(): Loaded {
+  const started = performance.now();
+  const failures: unknown[] = [];
+  const { createRequire } = process.getBuiltinModule('node:module');
+  let nearFfiRs: NodeJS.Require;
+  try {
+    // Resolve (not load) ffi-rs: its platform packages sit next to it, not next to us (pnpm).
+    nearFfiRs = createRequire(createRequire(import.meta.url).resolve('ffi-rs'));
+  } catch (error) {
+    throw ffiUnavailable([error]);
+  }
+  for (const source of [...platformPackages(), 'ffi-rs']) {
+    try {
+      const binding = nearFfiRs(source) as FfiBinding;
+      binding.open({ library: LIBRARY, path: '' });
+      return { binding, info: { source, loadMs: performance.now() - started } };
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  throw ffiUnavailable(failures);
+}
+
+/**
+ * Calls libc's `prctl(option, arg2, arg3, arg4, arg5)`.
+ *
+ * `prctl` is variadic and ffi-rs only makes fixed-arity calls. Calling it as if it took five
+ * 64-bit integers is ABI-tolerated on Linux x86_64 (SysV) and aarch64 (AAPCS64): variadic integer
+ * arguments travel in the same registers as fixed ones (on x86_64 a variadic caller also sets
+ * `%al` to the number of vector registers used; the callee only uses it to decide whether to
+ * spill them, so a stray value is harmless). It is not a guarantee of the C standard.
+ */
+export function prctl(option: number, arg2 = 0, arg3 = 0, arg4 = 0, arg5 = 0): NativeResult {
+  const { I32, I64 } = binding().DataType;
+  return call('prctl', I32, [I64, I64, I64, I64, I64], [option, arg2, arg3, arg4, arg5]);
+}
+
+/**
+ * Calls libc's `syscall(nr, a0, a1, a2, a3)`; unused arguments are 0. Integers must be safe
+ * integers; a {@link SockFprog} is passed as a pointer to the struct.
+ *
+ * `syscall` is variadic; the fixed-arity call with 64-bit integer (or pointer) arguments is
+ * ABI-tolerated exactly as described for {@link prctl}.
+ */
+export function syscall(nr: number, a0: SyscallArg = 0, a1: SyscallArg = 0, a2: SyscallArg = 0, a3: SyscallArg = 0): NativeResult {
+  const args = [a0, a1, a2, a3];
+  const { I64 } = binding().DataType;
+  return call('syscall', I64, [I64, ...args.map(argType)], [nr, ...args]);
+}
+
+function binding(): FfiBinding {
+  return (loaded ??= load()).binding;
+}
+
+function call(funcName: string, retType: number, paramsType: unknown[], paramsValue: unknown[]): NativeResult {
+  const result = binding().load({ library: LIBRARY, funcName, retType, paramsType, paramsValue, errno: true, freeResultMemory: false });
+  return { value: result.value, errno: result.value === -1 ? result.errnoCode : 0 };
+}
+
+/** ffi-rs type of one syscall argument. A struct parameter is passed by pointer. */
+function argType(arg: SyscallArg): unknown {
+  const { DataType, FFITypeTag } = binding();
+  if (typeof arg === 'number') return DataType.I64;
+  return {
+    len: DataType.I16, // `unsigned short`; ffi-rs has no U16, and len ≤ 4096 fits.
+    filter: { ffiTypeTag: FFITypeTag.Array, type: DataType.U8Array, length: arg.filter.byteLength },
+  };
+}
+
+/** The platform packages to try, best first; empty when we cannot tell (ffi-rs then decides). */
+function platformPackages(): string[] {
+  const arch = findLoaderArch();
+  if (process.platform !== 'linux' || arch === undefined) return [];
+  const interpreter = readInterpreter(process.execPath);
+  const libc = interpreter?.includes('ld-musl') ? 'musl' : interpreter?.includes('ld-linux') ? 'gnu' : undefined;
+  return libc === undefined ? [] : [`@yuuang/ffi-rs-linux-${arch.nodeArch}-${libc}`];
+}
+
+/**
+ * The ELF interpreter (`PT_INTERP`) of a 64-bit little-endian executable, e.g.
+ * `/lib64/ld-linux-x86-64.so.2` or `/lib/ld-musl-x86_64.so.1`; `undefined` when there is none
+ * (static binary) or the file cannot be read. It names the libc Node runs on, unlike the mere
+ * presence of `/lib/ld-musl-*`, which glibc systems with musl installed also have.
+ */
+export function readInterpreter(file: string): string | undefined {
+  const { closeSync, openSync, readSync } = process.getBuiltinModule('node:fs');
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(4096);
+    const size = readSync(fd, head, 0, head.length, 0);
+    const isElf64Le = size >= 64 && head.readUInt32BE(0) === 0x7f454c46 && head[4] === 2 && head[5] === 1;
+    if (!isElf64Le) return undefined;
+    const phoff = Number(head.readBigUInt64LE(32));
+    const phentsize = head.readUInt16LE(54);
+    const phnum = head.readUInt16LE(56);
+    for (let at = phoff; at + 48 <= size && at < phoff + phnum * phentsize; at += phentsize) {
+      if (head.readUInt32LE(at) !== 3) continue; // PT_INTERP
+      const text = Buffer.alloc(Math.min(Number(head.readBigUInt64LE(at + 32)), 256));
+      readSync(fd, text, 0, text.length, Number(head.readBigUInt64LE(at + 8)));
+      return text.toString('latin1').split('\0')[0];
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function ffiUnavailable(failures: unknown[]): Error {
+  const last = failures.at(-1);
+  const why = last instanceof Error ? last.message.split('\n')[0] : String(last);
+  return loaderError({
+    code: 'FFI_UNAVAILABLE',
+    message: `cannot load ffi-rs's native binding for ${process.platform}-${process.arch} (${why}).`,
+    hint: "Install dependencies with optional dependencies enabled (ffi-rs ships its binary as @yuuang/ffi-rs-<platform>), or declare unsupported: 'warn' for development.",
+    cause: failures.length === 1 ? last : new AggregateError(failures, 'every ffi-rs load path failed'),
+  });
+}
