@@ -18,6 +18,18 @@ export { checkCondition, evaluatePolicy } from './policy/evaluate.ts';
 export type { SeccompData } from './policy/evaluate.ts';
 export type { ArgWidth, Condition, ConditionOp, ConditionSpec, Numeric, Policy, PolicySpec, Rule, RuleSpec } from './policy/types.ts';
 
+export { CAPABILITY_NAMES } from './dsl/capabilities.ts';
+export type { Capabilities, CapabilityName, PathGrant, PortGrant } from './dsl/capabilities.ts';
+export { resolveCapabilities } from './catalog/resolve.ts';
+export type { ResolvedCapabilities, ScopedCapability } from './catalog/resolve.ts';
+export { CAPABILITY_RULES, buildPolicy, mergeRules, violationAction } from './catalog/build-policy.ts';
+export type { BuildPolicyOptions } from './catalog/build-policy.ts';
+export { NODE_MAJORS, SELF_PID, nodeBaseline } from './catalog/baseline.ts';
+export type { NodeMajor } from './catalog/baseline.ts';
+export { ALWAYS_DENIED, ENOSYS_SYSCALLS } from './catalog/deny.ts';
+export { bindSelfPid } from './catalog/self-pid.ts';
+export type { CatalogRule } from './catalog/types.ts';
+
 export { compilePolicy } from './bpf/compile.ts';
 export type { CompileOptions, CompiledFilter, Layout } from './bpf/compile.ts';
 export { findProgramError, simulate, validateProgram } from './bpf/simulate.ts';

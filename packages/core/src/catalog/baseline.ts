@@ -1,0 +1,118 @@
+/**
+ * The Node runtime baseline: what any Node program needs after start-up, allowed whatever is
+ * declared. Measured, not guessed: `scripts/baseline/measure.mjs` traces a set of workloads per
+ * Node version (the results are in `measured/`), and a test checks that every syscall measured in
+ * the baseline workloads is allowed here and that nothing here lacks a reason.
+ *
+ * Decisions written down:
+ * - Reading files Node reads lazily (time-zone data on first Date/Intl use, /proc/self/stat for
+ *   process.memoryUsage(), /proc/meminfo, cgroup files for os.availableParallelism()) needs an
+ *   open for reading, so the baseline allows read-only opens. seccomp cannot see paths; which
+ *   files may be opened is Landlock's business (the implicit read set). Listing directories,
+ *   stat-by-path, readlink, access and inotify stay with fs.read.
+ * - Memory calls are not argument-checked: V8 maps and protects JIT pages read-write-execute.
+ * - Process and os facts (uid, priority, rusage, umask) are in: reading them is harmless and many
+ *   Node APIs ask; changing them (setpriority, setrlimit) is not.
+ * - Signals: the process may signal itself (abort(), process.kill(process.pid)) but no other; the
+ *   filter compares against a placeholder pid the loader binds at install time (SELF_PID).
+ */
+
+import {
+  CLONE_NAMESPACES,
+  CLONE_PTRACE,
+  CLONE_THREAD_FLAGS,
+  CLONE_UNTRACED,
+  F_DUPFD,
+  F_DUPFD_CLOEXEC,
+  F_GETFD,
+  F_GETFL,
+  F_GETLK,
+  F_OFD_GETLK,
+  F_OFD_SETLK,
+  F_OFD_SETLKW,
+  F_SETFD,
+  F_SETFL,
+  F_SETLK,
+  F_SETLKW,
+  FIOCLEX,
+  FIONBIO,
+  FIONCLEX,
+  FIONREAD,
+  PR_GET_DUMPABLE,
+  PR_GET_NAME,
+  PR_GET_NO_NEW_PRIVS,
+  PR_GET_SECCOMP,
+  PR_SET_NAME,
+  PR_SET_NO_NEW_PRIVS,
+  SECCOMP_GET_ACTION_AVAIL,
+  SECCOMP_SET_MODE_FILTER,
+  TCGETS,
+  TIOCGWINSZ,
+} from './constants.ts';
+import { OPEN_READ_ONLY } from './fs.ts';
+import { plain, type CatalogRule } from './types.ts';
+
+/** Node major versions syscage measures and supports. */
+export const NODE_MAJORS = [20, 22, 24] as const;
+/** One of {@link NODE_MAJORS}. */
+export type NodeMajor = (typeof NODE_MAJORS)[number];
+
+/**
+ * Stands for the sandboxed process's pid in compiled filters; `bindSelfPid` replaces it before
+ * install. Above any pid_max (2^22), so no real argument condition uses it by accident.
+ */
+export const SELF_PID = 0x5e1f_9d1d;
+
+const COMMON: readonly CatalogRule[] = [
+  ...plain('the heap, V8 code space and thread stacks (V8 JIT pages are RWX, so no prot check)', 'brk', 'mmap', 'munmap', 'mprotect', 'madvise'),
+  {
+    syscall: 'clone',
+    when: [{ arg: 0, op: 'flags_set', flags: CLONE_THREAD_FLAGS }, { arg: 0, op: 'flags_clear', flags: CLONE_NAMESPACES | CLONE_PTRACE | CLONE_UNTRACED }],
+    why: 'threads (libuv threadpool, V8 platform workers): the thread flags, never a namespace or ptrace flag',
+  },
+  ...plain('thread start-up, synchronisation and teardown', 'futex', 'set_robust_list', 'rseq', 'gettid', 'sched_yield', 'sched_getaffinity', 'exit', 'exit_group'),
+  ...plain('signal handling (SIGINT/SIGTERM handlers, SIGCHLD, SIGWINCH) and restarted sleeps', 'rt_sigaction', 'rt_sigprocmask', 'rt_sigreturn', 'restart_syscall'),
+  { syscall: 'kill', when: [{ arg: 0, width: 32, op: 'eq', value: SELF_PID }], why: 'process.kill(process.pid, sig) signals the process itself' },
+  { syscall: 'tgkill', when: [{ arg: 0, width: 32, op: 'eq', value: SELF_PID }], why: 'abort() and raise() signal a thread of the process itself' },
+  ...plain('the event loop', 'epoll_ctl', 'epoll_pwait'),
+  ...plain('clocks when the vDSO cannot answer', 'clock_gettime', 'gettimeofday'),
+  ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open)', 'read', 'write', 'close', 'lseek', 'fstat', 'newfstatat'),
+  ...plain('libuv asks what kind of socket its stdio are (a Node parent passes socketpairs)', 'getsockname', 'getsockopt'),
+  ...OPEN_READ_ONLY.filter((rule) => rule.syscall === 'openat'),
+  ...plain('ICU finds the time zone by resolving /etc/localtime on first Date formatting (http Date headers too)', 'readlink', 'readlinkat'),
+  {
+    syscall: 'fcntl',
+    when: [{ arg: 1, width: 32, op: 'in', values: [F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW, F_DUPFD_CLOEXEC, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW] }],
+    why: 'descriptor flags (O_NONBLOCK, FD_CLOEXEC), dup and record locks; not F_SETOWN/F_SETSIG/leases/pipe sizes',
+  },
+  {
+    syscall: 'ioctl',
+    when: [{ arg: 1, width: 32, op: 'in', values: [FIONBIO, FIONREAD, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ] }],
+    why: 'non-blocking mode, bytes available, close-on-exec, and isatty()/terminal size of stdio (reads terminal state only)',
+  },
+  ...plain('randomness and the identity OpenSSL and V8 check (crypto.randomBytes, fork detection)', 'getrandom', 'getpid', 'uname'),
+  ...plain('process and os facts (process.getuid, os.userInfo, os.getPriority, process.resourceUsage, os.constants)', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'getppid', 'getpriority', 'getrusage', 'umask', 'capget'),
+  { syscall: 'prlimit64', when: [{ arg: 2, op: 'eq', value: 0 }], why: 'reading resource limits (process.report, stack size); never setting them: new_limit must be NULL' },
+  {
+    syscall: 'prctl',
+    when: [{ arg: 0, width: 32, op: 'in', values: [PR_SET_NAME, PR_GET_NAME, PR_GET_DUMPABLE, PR_GET_SECCOMP, PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS] }],
+    why: 'thread names (libuv workers, process.title), and reading or tightening the security state',
+  },
+  {
+    syscall: 'seccomp',
+    when: [{ arg: 0, width: 32, op: 'in', values: [SECCOMP_SET_MODE_FILTER, SECCOMP_GET_ACTION_AVAIL] }],
+    why: 'narrow() stacks a stricter filter; a filter can only take away',
+  },
+];
+
+/** What a Node version needs beyond the common set (measured). */
+const BY_VERSION: Readonly<Record<NodeMajor, readonly CatalogRule[]>> = {
+  20: [{ syscall: 'pkey_mprotect', why: 'V8 11 protects JIT pages with memory protection keys where the CPU has them' }],
+  22: [],
+  24: plain('V8 12+ platform threads read their scheduling and sleep on the monotonic clock', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler'),
+};
+
+/** The baseline for Node `major`, or the union over every supported version when undefined. */
+export function nodeBaseline(major?: NodeMajor): readonly CatalogRule[] {
+  return [...COMMON, ...(major === undefined ? NODE_MAJORS.flatMap((m) => BY_VERSION[m]) : BY_VERSION[major])];
+}

@@ -1,0 +1,78 @@
+/**
+ * From a resolved declaration to a Policy: the Node baseline for the target Node version, the
+ * rules of every granted capability merged per syscall (an unconditional grant absorbs the
+ * conditional ones), the ENOSYS answers, and the violation action as the default. Path and port
+ * scopes do not appear here: they become Landlock rules, not seccomp rules.
+ */
+
+import { ALLOW, ENOSYS, EPERM, ERRNO, KILL_PROCESS, type Action } from '../policy/action.ts';
+import { createPolicy } from '../policy/create-policy.ts';
+import type { Policy, RuleSpec } from '../policy/types.ts';
+import type { CapabilityName } from '../dsl/capabilities.ts';
+import { nodeBaseline, type NodeMajor } from './baseline.ts';
+import { ENOSYS_SYSCALLS } from './deny.ts';
+import { FS_READ, FS_WRITE } from './fs.ts';
+import { DNS, NETLINK_INTERFACES, NET_CONNECT, NET_LISTEN, NET_UDP, NET_UNIX } from './net.ts';
+import { SIGNAL, SPAWN, WORKER } from './proc.ts';
+import type { ResolvedCapabilities } from './resolve.ts';
+import { TTY } from './tty.ts';
+import type { CatalogRule } from './types.ts';
+
+/** What each capability adds to the baseline, per syscall, with reasons. */
+export const CAPABILITY_RULES: Readonly<Record<CapabilityName, readonly CatalogRule[]>> = {
+  'fs.read': FS_READ,
+  'fs.write': [...FS_READ, ...FS_WRITE],
+  'net.connect': [...NET_CONNECT, ...NETLINK_INTERFACES],
+  'net.listen': [...NET_LISTEN, ...NETLINK_INTERFACES],
+  'net.udp': [...NET_UDP, ...NETLINK_INTERFACES],
+  'net.unix': NET_UNIX,
+  dns: DNS,
+  spawn: SPAWN,
+  worker: WORKER,
+  tty: TTY,
+  signal: SIGNAL,
+};
+
+/** Options of {@link buildPolicy}. */
+export interface BuildPolicyOptions {
+  /** The Node major version the program runs on; without it, the union of every supported one. */
+  readonly node?: NodeMajor;
+}
+
+/** The action for anything undeclared. */
+export function violationAction(onViolation: 'kill' | 'errno'): Action {
+  return onViolation === 'errno' ? ERRNO(EPERM) : KILL_PROCESS;
+}
+
+/**
+ * The policy a declaration compiles to.
+ * @example
+ * const policy = buildPolicy(resolveCapabilities({ fs: { read: true } }), { node: 22 });
+ */
+export function buildPolicy(resolved: ResolvedCapabilities, options: BuildPolicyOptions = {}): Policy {
+  const granted = [...resolved.grants].sort();
+  const sources = [nodeBaseline(options.node), ...granted.map((name) => CAPABILITY_RULES[name])];
+  const rules: RuleSpec[] = Object.keys(ENOSYS_SYSCALLS).map((syscall) => ({ syscall, action: ERRNO(ENOSYS) }));
+  rules.push(...mergeRules(sources.flat()).map((rule) => ({ ...rule, action: ALLOW })));
+  return createPolicy({ defaultAction: violationAction(resolved.onViolation), rules });
+}
+
+/**
+ * One allow list per syscall: if any source allows it outright, one unconditional rule; else each
+ * distinct set of conditions once, in first-seen order. Syscalls answered ENOSYS are never allowed.
+ */
+export function mergeRules(rules: readonly CatalogRule[]): Array<Pick<RuleSpec, 'syscall' | 'when'>> {
+  const bySyscall = new Map<string, Map<string, CatalogRule>>();
+  for (const rule of rules) {
+    if (Object.hasOwn(ENOSYS_SYSCALLS, rule.syscall)) continue;
+    const variants = bySyscall.get(rule.syscall) ?? new Map<string, CatalogRule>();
+    variants.set(JSON.stringify(rule.when ?? [], (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)), rule);
+    bySyscall.set(rule.syscall, variants);
+  }
+  const merged: Array<Pick<RuleSpec, 'syscall' | 'when'>> = [];
+  for (const [syscall, variants] of [...bySyscall].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (variants.has('[]')) merged.push({ syscall });
+    else for (const rule of variants.values()) merged.push({ syscall, when: rule.when ?? [] });
+  }
+  return merged;
+}

@@ -1,0 +1,108 @@
+/**
+ * Kernel constants the catalog's argument conditions use, spelled as in the uapi headers. Where a
+ * value differs between x86_64 and aarch64 it is not here: the catalog only tests values that are
+ * the same on both (asm-generic ioctls, open flags, socket and clone constants).
+ */
+
+// <asm-generic/fcntl.h>: open flags (identical on x86_64 and aarch64).
+export const O_WRONLY = 0o1;
+export const O_RDWR = 0o2;
+export const O_CREAT = 0o100;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+export const __O_TMPFILE = 0o20000000;
+/** Any of these in an open's flags makes it a write: fs.write. */
+export const O_WRITE_BITS = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | __O_TMPFILE;
+
+// fcntl commands.
+export const F_DUPFD = 0;
+export const F_GETFD = 1;
+export const F_SETFD = 2;
+export const F_GETFL = 3;
+export const F_SETFL = 4;
+export const F_GETLK = 5;
+export const F_SETLK = 6;
+export const F_SETLKW = 7;
+export const F_DUPFD_CLOEXEC = 1030;
+export const F_OFD_GETLK = 36;
+export const F_OFD_SETLK = 37;
+export const F_OFD_SETLKW = 38;
+
+// <asm-generic/ioctls.h>.
+export const TCGETS = 0x5401;
+export const TCSETS = 0x5402;
+export const TCSETSW = 0x5403;
+export const TCSETSF = 0x5404;
+export const TCSBRK = 0x5409;
+export const TCXONC = 0x540a;
+export const TCFLSH = 0x540b;
+export const TIOCGPGRP = 0x540f;
+export const TIOCSPGRP = 0x5410;
+/** Pushes input into a terminal: never allowed. */
+export const TIOCSTI = 0x5412;
+export const TIOCGWINSZ = 0x5413;
+export const TIOCSWINSZ = 0x5414;
+export const FIONREAD = 0x541b;
+/** Console control, including selection paste: never allowed. */
+export const TIOCLINUX = 0x541c;
+export const FIONBIO = 0x5421;
+export const TIOCGPTN = 0x80045430;
+export const FIONCLEX = 0x5450;
+export const FIOCLEX = 0x5451;
+
+// Sockets.
+export const AF_UNIX = 1;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const AF_NETLINK = 16;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_RAW = 3;
+/** `type & SOCK_TYPE_MASK` is the socket type without SOCK_NONBLOCK / SOCK_CLOEXEC. */
+export const SOCK_TYPE_MASK = 0xf;
+export const NETLINK_ROUTE = 0;
+
+// <linux/sched.h>: clone flags.
+export const CSIGNAL = 0xff;
+export const CLONE_VM = 0x100;
+export const CLONE_FS = 0x200;
+export const CLONE_FILES = 0x400;
+export const CLONE_SIGHAND = 0x800;
+export const CLONE_PTRACE = 0x2000;
+export const CLONE_VFORK = 0x4000;
+export const CLONE_THREAD = 0x10000;
+export const CLONE_NEWNS = 0x20000;
+export const CLONE_UNTRACED = 0x800000;
+export const CLONE_NEWCGROUP = 0x2000000;
+export const CLONE_NEWUTS = 0x4000000;
+export const CLONE_NEWIPC = 0x8000000;
+export const CLONE_NEWUSER = 0x10000000;
+export const CLONE_NEWPID = 0x20000000;
+export const CLONE_NEWNET = 0x40000000;
+/** Every namespace flag `clone` takes. */
+export const CLONE_NAMESPACES = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
+/** What makes a clone a thread of this process. */
+export const CLONE_THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+
+// <linux/prctl.h>.
+export const PR_GET_DUMPABLE = 3;
+export const PR_SET_NAME = 15;
+export const PR_GET_NAME = 16;
+export const PR_GET_SECCOMP = 21;
+export const PR_CAPBSET_READ = 23;
+export const PR_SET_NO_NEW_PRIVS = 38;
+export const PR_GET_NO_NEW_PRIVS = 39;
+export const PR_SET_VMA = 0x53564d41;
+
+// <linux/seccomp.h>: operations of seccomp(2).
+export const SECCOMP_SET_MODE_FILTER = 1;
+export const SECCOMP_GET_ACTION_AVAIL = 2;
+
+// <linux/personality.h>: the values Docker's profile also allows.
+export const PER_LINUX = 0;
+export const PER_LINUX32 = 8;
+export const UNAME26 = 0x20000;
+export const PERSONALITY_QUERY = 0xffffffff;
+
+// <linux/futex.h>, <linux/mman.h>: for reasons only.
+export const MAP_ANONYMOUS = 0x20;

@@ -1,0 +1,33 @@
+/**
+ * What no declaration can grant, and the few denials that answer ENOSYS instead of the violation
+ * action. ENOSYS is for calls libc or libuv probe and fall back from: clone3 (glibc falls back to
+ * clone, whose flags the filter can read) and io_uring (libuv falls back to epoll and the
+ * threadpool; io_uring operations would bypass seccomp). Everything else here gets the violation
+ * action like any undeclared syscall; the list exists so tests can prove no capability grants them.
+ */
+
+/** Answered with ENOSYS whatever is declared: callers fall back to something the filter can check. */
+export const ENOSYS_SYSCALLS: Readonly<Record<string, string>> = {
+  clone3: 'its flags live in a struct the filter cannot read; glibc falls back to clone',
+  io_uring_setup: 'ring operations bypass seccomp; libuv falls back to epoll and the threadpool',
+  io_uring_enter: 'no ring may exist under the sandbox (the loader makes sure of it)',
+  io_uring_register: 'no ring may exist under the sandbox',
+};
+
+/** Never allowed, whatever is declared (tests assert no capability grants one). */
+export const ALWAYS_DENIED: readonly string[] = [
+  ...Object.keys(ENOSYS_SYSCALLS),
+  'ptrace', 'process_vm_readv', 'process_vm_writev', 'process_madvise', 'pidfd_getfd', 'kcmp',
+  'bpf', 'perf_event_open', 'userfaultfd',
+  'keyctl', 'add_key', 'request_key',
+  'mount', 'umount2', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr', 'pivot_root', 'chroot',
+  'unshare', 'setns',
+  'kexec_load', 'kexec_file_load', 'init_module', 'finit_module', 'delete_module',
+  'open_by_handle_at', 'name_to_handle_at',
+  'reboot', 'swapon', 'swapoff', 'acct',
+  'settimeofday', 'clock_settime', 'clock_adjtime', 'adjtimex',
+  'sethostname', 'setdomainname',
+  'iopl', 'ioperm', 'quotactl', 'quotactl_fd', 'fanotify_init',
+  'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setfsuid', 'setfsgid', 'setgroups', 'capset',
+  'lookup_dcookie', 'vhangup', 'syslog', 'uselib', '_sysctl',
+];

@@ -1,0 +1,82 @@
+/**
+ * Sockets: net.connect, net.listen, net.udp, net.unix and dns. seccomp decides the socket's
+ * family and type at `socket()`; which ports (TCP) is Landlock's business, and hosts nobody's
+ * (say so in docs). Data on a connected socket goes through read/write (baseline) or the send/recv
+ * calls listed here.
+ */
+
+import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, NETLINK_ROUTE, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
+import { plain, type CatalogRule } from './types.ts';
+
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+
+/** A socket of these families and this type; the protocol must be the default (0) or the type's own. */
+const socket = (families: readonly number[], type: number, why: string): CatalogRule => ({
+  syscall: 'socket',
+  when: [
+    { arg: 0, width: 32, op: 'in', values: families },
+    { arg: 1, width: 32, op: 'masked_eq', mask: SOCK_TYPE_MASK, value: type },
+    { arg: 2, width: 32, op: 'in', values: families.includes(AF_UNIX) ? [0] : [0, type === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP] },
+  ],
+  why,
+});
+
+const SOCKET_IO = plain('socket options, addresses and shutdown on sockets the program holds', 'setsockopt', 'getsockopt', 'getsockname', 'getpeername', 'shutdown', 'writev');
+const MESSAGES = plain('datagram and message I/O (sendmsg/recvmsg also carry libuv IPC handles)', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg');
+
+export const NET_CONNECT: readonly CatalogRule[] = [
+  socket([AF_INET, AF_INET6], SOCK_STREAM, 'TCP client sockets (net.connect, http, https, fetch)'),
+  ...plain('connect a TCP socket (ports are scoped by Landlock)', 'connect'),
+  ...SOCKET_IO,
+  ...MESSAGES,
+];
+
+export const NET_LISTEN: readonly CatalogRule[] = [
+  socket([AF_INET, AF_INET6], SOCK_STREAM, 'TCP server sockets (net.createServer, http.createServer)'),
+  ...plain('bind, listen and accept (ports are scoped by Landlock)', 'bind', 'listen', 'accept', 'accept4'),
+  ...SOCKET_IO,
+  ...MESSAGES,
+];
+
+export const NET_UDP: readonly CatalogRule[] = [
+  socket([AF_INET, AF_INET6], SOCK_DGRAM, 'UDP sockets (dgram)'),
+  ...plain('UDP bind and connect; Landlock cannot scope UDP ports', 'bind', 'connect'),
+  ...SOCKET_IO,
+  ...MESSAGES,
+];
+
+export const NET_UNIX: readonly CatalogRule[] = [
+  socket([AF_UNIX], SOCK_STREAM, 'unix stream sockets (net.connect({ path }), IPC servers)'),
+  socket([AF_UNIX], SOCK_DGRAM, 'unix datagram sockets'),
+  ...plain('connect, bind, listen and accept unix sockets', 'connect', 'bind', 'listen', 'accept', 'accept4'),
+  ...SOCKET_IO,
+  ...MESSAGES,
+];
+
+export const DNS: readonly CatalogRule[] = [
+  socket([AF_INET, AF_INET6], SOCK_DGRAM, 'UDP queries to the resolvers in resolv.conf (dns.resolve, getaddrinfo)'),
+  socket([AF_INET, AF_INET6], SOCK_STREAM, 'TCP fallback for truncated DNS answers'),
+  socket([AF_UNIX], SOCK_STREAM, "glibc's getaddrinfo first tries nscd's unix socket"),
+  ...plain('send queries and read answers', 'connect', 'bind', 'poll', 'ppoll'),
+  ...SOCKET_IO,
+  ...MESSAGES,
+];
+
+/**
+ * os.networkInterfaces() (and process.report) read the interface list over a NETLINK_ROUTE
+ * socket. Reading is harmless and Node calls it from ordinary APIs, so it goes with any network
+ * capability; a NETLINK_ROUTE socket can also change routes, but only with CAP_NET_ADMIN.
+ */
+export const NETLINK_INTERFACES: readonly CatalogRule[] = [
+  {
+    syscall: 'socket',
+    when: [
+      { arg: 0, width: 32, op: 'eq', value: AF_NETLINK },
+      { arg: 1, width: 32, op: 'masked_eq', mask: SOCK_TYPE_MASK, value: SOCK_RAW },
+      { arg: 2, width: 32, op: 'eq', value: NETLINK_ROUTE },
+    ],
+    why: 'os.networkInterfaces() dumps the interface list over NETLINK_ROUTE (changing routes needs CAP_NET_ADMIN)',
+  },
+  ...plain('the netlink dump: bind, send the request, read the answer', 'bind', 'getsockname', 'sendto', 'recvmsg', 'recvfrom'),
+];

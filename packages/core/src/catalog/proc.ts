@@ -1,0 +1,37 @@
+/**
+ * spawn, worker and signal. Threads are part of the baseline (Node has them before user code);
+ * a new *process* needs spawn, which also allows what a freshly exec'd program needs to start,
+ * since children inherit the filter (like pledge's execpromises). No capability allows a clone
+ * with a namespace flag, and clone3, whose flags the filter cannot read, answers ENOSYS (deny.ts).
+ */
+
+import { CLONE_NAMESPACES, CLONE_PTRACE, CLONE_THREAD, CLONE_UNTRACED } from './constants.ts';
+import { plain, type CatalogRule } from './types.ts';
+
+/** Never allowed in any clone: new namespaces, being traced. */
+const CLONE_FORBIDDEN = CLONE_NAMESPACES | CLONE_PTRACE | CLONE_UNTRACED;
+
+export const SPAWN: readonly CatalogRule[] = [
+  {
+    syscall: 'clone',
+    when: [{ arg: 0, op: 'flags_clear', flags: CLONE_FORBIDDEN | CLONE_THREAD }],
+    why: 'a new process: fork (libuv), or CLONE_VM|CLONE_VFORK (posix_spawn); never a namespace or ptrace flag',
+  },
+  ...plain('fork and vfork themselves (x86_64 only)', 'fork', 'vfork'),
+  ...plain('replace the child with the program (which executables is Landlock\'s business)', 'execve', 'execveat'),
+  ...plain('stdio pipes and the exec-error pipe between parent and child', 'socketpair', 'pipe', 'pipe2', 'dup2', 'dup3'),
+  ...plain('wait for and reap children', 'wait4', 'waitid'),
+  ...plain('signal children (subprocess.kill); Landlock ≥ 6 scopes signals to the sandbox', 'kill'),
+  ...plain('detached children start a session or process group', 'setsid', 'setpgid', 'getpgid', 'getsid'),
+  ...plain('spawnSync and execSync run a private event loop', 'epoll_create1', 'eventfd2'),
+  ...plain('an exec\'d dynamic program\'s start-up: loader, TLS, limits (read-only), its own metadata', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat', 'getppid', 'getpgrp', 'getcwd', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'uname', 'sysinfo', 'statfs', 'fstatfs', 'fadvise64', 'getdents64', 'statx', 'newfstatat', 'stat', 'lstat', 'pread64'),
+  ...plain('an exec\'d program opens its libraries, its input and output files', 'openat', 'open'),
+];
+
+export const WORKER: readonly CatalogRule[] = [
+  ...plain("a worker's own event loop and wake-ups", 'epoll_create1', 'eventfd2', 'pipe2'),
+  ...plain("a worker's isolate start-up asks for its identity and limits", 'getcwd', 'capget', 'getuid', 'geteuid', 'getgid', 'getegid', 'sched_getaffinity'),
+  ...plain('a worker maps the node binary again, found through /proc/self/exe', 'readlink', 'readlinkat'),
+];
+
+export const SIGNAL: readonly CatalogRule[] = [...plain('signal any process (signal: true); without it only the process itself', 'kill', 'tgkill', 'tkill', 'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'pidfd_send_signal', 'pidfd_open')];

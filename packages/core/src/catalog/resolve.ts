@@ -1,0 +1,118 @@
+/**
+ * Validates a declaration ({@link Capabilities}, as written by a person or read from source) and
+ * resolves it to the set of granted capability names, their path and port scopes, and the
+ * violation mode. Refuses anything it does not understand, naming the nearest valid key. It knows
+ * nothing of syscalls; `build-policy.ts` maps the result to rules.
+ */
+
+import { SyscageError, type SourceLocation } from '../errors.ts';
+import { suggestName } from '../suggest.ts';
+import type { CapabilityName } from '../dsl/capabilities.ts';
+
+/** Capabilities whose grant can be narrowed to a list (of paths or ports). */
+export type ScopedCapability = 'fs.read' | 'fs.write' | 'spawn' | 'net.connect' | 'net.listen';
+
+/** A validated declaration. */
+export interface ResolvedCapabilities {
+  /** Every granted capability, scoped or not. */
+  readonly grants: ReadonlySet<CapabilityName>;
+  /** For granted scoped capabilities: `any`, or the list the declaration gave. */
+  readonly scopes: Readonly<Partial<Record<ScopedCapability, 'any' | readonly string[] | readonly number[]>>>;
+  readonly onViolation: 'kill' | 'errno';
+}
+
+type Shape = 'flag' | 'paths' | 'ports' | { readonly [key: string]: Shape };
+
+const TOP: Readonly<Record<string, Shape>> = {
+  fs: { read: 'paths', write: 'paths' },
+  net: { connect: 'ports', listen: 'ports', udp: 'flag', unix: 'flag' },
+  dns: 'flag',
+  spawn: 'paths',
+  worker: 'flag',
+  tty: 'flag',
+  signal: 'flag',
+};
+const OPTIONS = ['onViolation'];
+
+/**
+ * Validates and resolves a declaration.
+ * @param where Where the declaration stands, for messages.
+ * @example
+ * resolveCapabilities({ fs: { read: ['./data'] }, net: { connect: [443] } }).grants; // Set { 'fs.read', 'net.connect' }
+ */
+export function resolveCapabilities(declaration: unknown, where?: SourceLocation): ResolvedCapabilities {
+  const fail = (code: 'UNKNOWN_CAPABILITY' | 'INVALID_CAPABILITY', message: string, hint: string): never => {
+    throw new SyscageError({ code, message, hint, ...(where ? { location: where } : {}) });
+  };
+  if (!isPlainObject(declaration)) {
+    return fail('INVALID_CAPABILITY', `A sandbox declaration is an object of capabilities, not ${describe(declaration)}.`, 'Write for example `{ fs: { read: true } }`; `{}` allows only the Node runtime itself.');
+  }
+  const grants = new Set<CapabilityName>();
+  const scopes: Partial<Record<ScopedCapability, 'any' | readonly string[] | readonly number[]>> = {};
+
+  const grant = (name: string, shape: Shape, value: unknown): void => {
+    if (typeof shape === 'object') {
+      if (value === true || value === false) {
+        if (value) for (const [key, inner] of Object.entries(shape)) grant(`${name}.${key}`, inner, true);
+        return;
+      }
+      if (!isPlainObject(value)) fail('INVALID_CAPABILITY', `\`${name}\` takes true, false or an object with ${keyList(shape)}; got ${describe(value)}.`, `Write \`${name}: true\` or \`${name}: { ${Object.keys(shape)[0]}: true }\`.`);
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+        const innerShape = shape[key];
+        if (innerShape === undefined) unknownKey(`${name}.${key}`, Object.keys(shape).map((k) => `${name}.${k}`));
+        else grant(`${name}.${key}`, innerShape, inner);
+      }
+      return;
+    }
+    const capability = name as CapabilityName;
+    if (value === false || value === undefined) return;
+    if (value === true) {
+      grants.add(capability);
+      if (shape !== 'flag') scopes[capability as ScopedCapability] = 'any';
+      return;
+    }
+    if (shape === 'flag') fail('INVALID_CAPABILITY', `\`${name}\` takes true or false; got ${describe(value)}.`, `Write \`${name}: true\` to allow it.`);
+    if (!Array.isArray(value)) fail('INVALID_CAPABILITY', `\`${name}\` takes true, false or a list of ${shape}; got ${describe(value)}.`, shape === 'paths' ? `Write \`${name}: ['./data']\` or \`${name}: true\`.` : `Write \`${name}: [443]\` or \`${name}: true\`.`);
+    const list = value as unknown[];
+    if (list.length === 0) fail('INVALID_CAPABILITY', `\`${name}: []\` grants nothing.`, `Write \`${name}: false\` (or leave it out) to deny it.`);
+    for (const item of list) {
+      if (shape === 'paths' && (typeof item !== 'string' || item === '' || item.includes('\0'))) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a path.`, 'List non-empty path strings, relative or absolute.');
+      if (shape === 'ports' && (typeof item !== 'number' || !Number.isInteger(item) || item < 1 || item > 65535)) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a TCP port.`, 'List port numbers from 1 to 65535.');
+    }
+    grants.add(capability);
+    scopes[capability as ScopedCapability] = Object.freeze([...new Set(list)]) as readonly string[] | readonly number[];
+  };
+
+  const unknownKey = (name: string, valid: readonly string[]): never => {
+    const guess = suggestName(name, valid);
+    return fail('UNKNOWN_CAPABILITY', `\`${name}\` is not a capability.`, guess ? `Did you mean \`${guess}\`?` : `Valid keys: ${valid.join(', ')}.`);
+  };
+
+  let onViolation: 'kill' | 'errno' = 'kill';
+  for (const [key, value] of Object.entries(declaration)) {
+    if (key === 'onViolation') {
+      if (value !== 'kill' && value !== 'errno') fail('INVALID_CAPABILITY', `\`onViolation\` is 'kill' or 'errno'; got ${describe(value)}.`, "Write `onViolation: 'kill'` (SIGSYS, the default) or `onViolation: 'errno'` (EPERM errors).");
+      onViolation = value as 'kill' | 'errno';
+      continue;
+    }
+    const shape = TOP[key];
+    if (shape === undefined) unknownKey(key, [...Object.keys(TOP), ...OPTIONS]);
+    else grant(key, shape, value);
+  }
+  return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : String(value);
+}
+
+function keyList(shape: Readonly<Record<string, Shape>>): string {
+  return Object.keys(shape).map((k) => `\`${k}\``).join(', ');
+}

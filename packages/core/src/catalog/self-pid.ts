@@ -1,0 +1,25 @@
+/**
+ * The one value a compiled filter cannot know at build time: the pid of the process it will
+ * guard (the baseline lets a process signal itself and nothing else). Filters are compiled with
+ * {@link SELF_PID} in its place; the loader binds the real pid right before installing. The
+ * placeholder lies above every possible pid (pid_max ≤ 2^22), so binding touches nothing else.
+ */
+
+import { SyscageError } from '../errors.ts';
+import { BPF_JEQ, BPF_JMP, BPF_K, SOCK_FILTER_SIZE } from '../bpf/opcodes.ts';
+import { SELF_PID } from './baseline.ts';
+
+const PID_MAX_LIMIT = 4_194_304;
+
+/** A copy of `filter` whose self-pid comparisons test `pid`. */
+export function bindSelfPid(filter: Uint8Array, pid: number): Uint8Array {
+  if (!Number.isInteger(pid) || pid < 1 || pid > PID_MAX_LIMIT) {
+    throw new SyscageError({ code: 'INVALID_FILTER', message: `${pid} is not a process id.`, hint: 'Pass process.pid.' });
+  }
+  const bound = filter.slice();
+  const view = new DataView(bound.buffer, bound.byteOffset, bound.byteLength);
+  for (let at = 0; at + SOCK_FILTER_SIZE <= bound.length; at += SOCK_FILTER_SIZE) {
+    if (view.getUint16(at, true) === (BPF_JMP | BPF_JEQ | BPF_K) && view.getUint32(at + 4, true) === SELF_PID) view.setUint32(at + 4, pid, true);
+  }
+  return bound;
+}
