@@ -22,12 +22,12 @@ export { CAPABILITY_NAMES } from './dsl/capabilities.ts';
 export type { Capabilities, CapabilityName, PathGrant, PortGrant } from './dsl/capabilities.ts';
 export { resolveCapabilities } from './catalog/resolve.ts';
 export type { ResolvedCapabilities, ScopedCapability } from './catalog/resolve.ts';
-export { CAPABILITY_RULES, buildPolicy, mergeRules, violationAction } from './catalog/build-policy.ts';
+export { CAPABILITY_RULES, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';
 export type { BuildPolicyOptions } from './catalog/build-policy.ts';
-export { NODE_MAJORS, SELF_PID, nodeBaseline } from './catalog/baseline.ts';
+export { NODE_MAJORS, nodeBaseline } from './catalog/baseline.ts';
 export type { NodeMajor } from './catalog/baseline.ts';
 export { ALWAYS_DENIED, ENOSYS_SYSCALLS } from './catalog/deny.ts';
-export { bindSelfPid } from './catalog/self-pid.ts';
+export { SELF_PID, bindSelfPid } from './catalog/self-pid.ts';
 export type { CatalogRule } from './catalog/types.ts';
 
 export { compilePolicy } from './bpf/compile.ts';

@@ -1,8 +1,12 @@
 /**
- * `@syscage/runtime`: applies a syscage sandbox to the running Node process. So far this is the
- * lowest layer, the loader that installs precompiled seccomp filter bytes (fail-closed) and reads
- * the seccomp state back; `sandbox()`, `narrow()` and `status()` build on it (issue #3).
+ * `@syscage/runtime`: applies a syscage sandbox to the running Node process. `sandbox()` (call
+ * or class-decorator form), `narrow()` and `status()` are the public API; the loader underneath
+ * (`installFilter`, the /proc readers) is exported for the plugin, the CLI and tests.
  */
+export { narrow, sandbox, status } from './sandbox.ts';
+export type { SandboxDecorator } from './sandbox.ts';
+export type { PreparedSandbox, SandboxStatus } from './apply.ts';
+export { missingCapability, violationHint } from './violation.ts';
 export { installFilter, installFilterOrExit } from './seccomp.ts';
 export type { InstallOptions, InstallResult } from './seccomp.ts';
 export { readSeccompStatus, readThreadStatuses } from './proc-status.ts';

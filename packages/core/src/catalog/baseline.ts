@@ -50,6 +50,7 @@ import {
   TIOCGWINSZ,
 } from './constants.ts';
 import { OPEN_READ_ONLY } from './fs.ts';
+import { SELF_PID } from './self-pid.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 /** Node major versions syscage measures and supports. */
@@ -57,11 +58,6 @@ export const NODE_MAJORS = [20, 22, 24] as const;
 /** One of {@link NODE_MAJORS}. */
 export type NodeMajor = (typeof NODE_MAJORS)[number];
 
-/**
- * Stands for the sandboxed process's pid in compiled filters; `bindSelfPid` replaces it before
- * install. Above any pid_max (2^22), so no real argument condition uses it by accident.
- */
-export const SELF_PID = 0x5e1f_9d1d;
 
 const COMMON: readonly CatalogRule[] = [
   ...plain('the heap, V8 code space and thread stacks (V8 JIT pages are RWX, so no prot check)', 'brk', 'mmap', 'munmap', 'mprotect', 'madvise'),

@@ -58,6 +58,15 @@ export function buildPolicy(resolved: ResolvedCapabilities, options: BuildPolicy
 }
 
 /**
+ * The first-stage policy the loader installs before re-executing a process that holds io_uring
+ * rings: everything allowed but io_uring, which answers ENOSYS so libuv falls back to epoll.
+ */
+export function buildStage1Policy(): Policy {
+  const ioUring = Object.keys(ENOSYS_SYSCALLS).filter((name) => name.startsWith('io_uring'));
+  return createPolicy({ defaultAction: ALLOW, rules: ioUring.map((syscall) => ({ syscall, action: ERRNO(ENOSYS) })) });
+}
+
+/**
  * One allow list per syscall: if any source allows it outright, one unconditional rule; else each
  * distinct set of conditions once, in first-seen order. Syscalls answered ENOSYS are never allowed.
  */

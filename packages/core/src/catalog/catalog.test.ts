@@ -9,12 +9,12 @@ import { CAPABILITY_NAMES, type CapabilityName } from '../dsl/capabilities.ts';
 import { describeAction, encodeAction } from '../policy/action.ts';
 import { evaluatePolicy } from '../policy/evaluate.ts';
 import type { Policy } from '../policy/types.ts';
-import { NODE_MAJORS, SELF_PID, nodeBaseline, type NodeMajor } from './baseline.ts';
+import { NODE_MAJORS, nodeBaseline, type NodeMajor } from './baseline.ts';
 import { CAPABILITY_RULES, buildPolicy } from './build-policy.ts';
 import { ALWAYS_DENIED, ENOSYS_SYSCALLS } from './deny.ts';
 import type { MeasuredNodeBaseline } from './measured/types.ts';
 import { resolveCapabilities } from './resolve.ts';
-import { bindSelfPid } from './self-pid.ts';
+import { SELF_PID, bindSelfPid } from './self-pid.ts';
 
 const x86 = getArch('x86_64');
 const everything = resolveCapabilities({ fs: true, net: true, dns: true, spawn: true, worker: true, tty: true, signal: true });
@@ -100,7 +100,7 @@ describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing',
     ['worker', ['worker'], ['worker']],
   ];
   it.each(areas)('%s', (_, workloads, grants) => {
-    const allowed = allowedNames(buildPolicy({ grants: new Set(grants), scopes: {}, onViolation: 'kill' }, { node }));
+    const allowed = allowedNames(buildPolicy({ grants: new Set(grants), scopes: {}, onViolation: 'kill', unsupported: 'error' }, { node }));
     const missing = workloads.flatMap((w) => Object.keys(data.workloads[w]?.syscalls ?? {}).filter((s) => !allowed.has(s) && !enosys.has(s)).map((s) => `${w}: ${s}`));
     expect(missing).toEqual([]);
     expect(workloads.every((w) => data.workloads[w] !== undefined)).toBe(true);
@@ -109,7 +109,7 @@ describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing',
 
 describe('policies compile for both architectures', () => {
   it.each(CAPABILITY_NAMES)('%s', (name) => {
-    const policy = buildPolicy({ grants: new Set([name]), scopes: {}, onViolation: 'kill' });
+    const policy = buildPolicy({ grants: new Set([name]), scopes: {}, onViolation: 'kill', unsupported: 'error' });
     for (const arch of ['x86_64', 'aarch64'] as const) expect(compilePolicy(policy, arch).instructions.length).toBeLessThan(600);
     expect(encodeAction(policy.defaultAction)).toBe(0x80000000);
   });

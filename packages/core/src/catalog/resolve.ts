@@ -19,6 +19,7 @@ export interface ResolvedCapabilities {
   /** For granted scoped capabilities: `any`, or the list the declaration gave. */
   readonly scopes: Readonly<Partial<Record<ScopedCapability, 'any' | readonly string[] | readonly number[]>>>;
   readonly onViolation: 'kill' | 'errno';
+  readonly unsupported: 'error' | 'warn';
 }
 
 type Shape = 'flag' | 'paths' | 'ports' | { readonly [key: string]: Shape };
@@ -32,7 +33,7 @@ const TOP: Readonly<Record<string, Shape>> = {
   tty: 'flag',
   signal: 'flag',
 };
-const OPTIONS = ['onViolation'];
+const OPTIONS = ['onViolation', 'unsupported'];
 
 /**
  * Validates and resolves a declaration.
@@ -89,7 +90,13 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
   };
 
   let onViolation: 'kill' | 'errno' = 'kill';
+  let unsupported: 'error' | 'warn' = 'error';
   for (const [key, value] of Object.entries(declaration)) {
+    if (key === 'unsupported') {
+      if (value !== 'error' && value !== 'warn') fail('INVALID_CAPABILITY', `\`unsupported\` is 'error' or 'warn'; got ${describe(value)}.`, "Write `unsupported: 'warn'` to run unsandboxed (with a warning) where the sandbox cannot be applied.");
+      unsupported = value as 'error' | 'warn';
+      continue;
+    }
     if (key === 'onViolation') {
       if (value !== 'kill' && value !== 'errno') fail('INVALID_CAPABILITY', `\`onViolation\` is 'kill' or 'errno'; got ${describe(value)}.`, "Write `onViolation: 'kill'` (SIGSYS, the default) or `onViolation: 'errno'` (EPERM errors).");
       onViolation = value as 'kill' | 'errno';
@@ -99,7 +106,7 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
     if (shape === undefined) unknownKey(key, [...Object.keys(TOP), ...OPTIONS]);
     else grant(key, shape, value);
   }
-  return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation });
+  return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation, unsupported });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -3,11 +3,18 @@
  * guard (the baseline lets a process signal itself and nothing else). Filters are compiled with
  * {@link SELF_PID} in its place; the loader binds the real pid right before installing. The
  * placeholder lies above every possible pid (pid_max ≤ 2^22), so binding touches nothing else.
+ * A module of its own (`@syscage/core/self-pid`) so the loader of a built program can bind without
+ * loading the compiler.
  */
 
 import { SyscageError } from '../errors.ts';
 import { BPF_JEQ, BPF_JMP, BPF_K, SOCK_FILTER_SIZE } from '../bpf/opcodes.ts';
-import { SELF_PID } from './baseline.ts';
+
+/**
+ * Stands for the sandboxed process's pid in compiled filters. Above any pid_max (2^22), so no
+ * real argument condition uses it by accident.
+ */
+export const SELF_PID = 0x5e1f_9d1d;
 
 const PID_MAX_LIMIT = 4_194_304;
 

@@ -38,6 +38,11 @@ export interface Capabilities {
   readonly signal?: boolean;
   /** `kill` (default): SIGSYS kills the process. `errno`: the call fails with EPERM. */
   readonly onViolation?: 'kill' | 'errno';
+  /**
+   * Where the sandbox cannot be applied (not Linux, unknown architecture): `error` (default) stops
+   * the program; `warn` prints one line and runs it unsandboxed, for development on other systems.
+   */
+  readonly unsupported?: 'error' | 'warn';
 }
 
 /** The capability names used by the CLI and in messages. */

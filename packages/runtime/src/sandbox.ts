@@ -1,0 +1,90 @@
+/**
+ * The public entry points for programs that run unbuilt (tsx, plain node): `sandbox()` resolves
+ * the declaration, compiles it for this process's architecture and Node version, and applies it;
+ * `narrow()` stacks a stricter filter later; `status()` reports. A built program gets the same
+ * behaviour from the plugin's loader, which hands `applySandbox` precompiled filters instead.
+ */
+
+import {
+  NODE_MAJORS,
+  buildPolicy,
+  buildStage1Policy,
+  compilePolicy,
+  resolveCapabilities,
+  type ArchName,
+  type Capabilities,
+  type NodeMajor,
+} from '@syscage/core';
+import { appliedGrants, applyNarrower, applySandbox, failClosed, readStatus, type SandboxStatus } from './apply.ts';
+import { findLoaderArch } from './arch.ts';
+import { loaderError } from './errors.ts';
+
+/** What `sandbox()` returns: usable as a class decorator (legacy or standard), ignorable otherwise. */
+export type SandboxDecorator = <T>(target: T, context?: unknown) => T;
+
+function nodeMajor(): NodeMajor | undefined {
+  const major = Number(process.versions.node.split('.')[0]);
+  return (NODE_MAJORS as readonly number[]).includes(major) ? (major as NodeMajor) : undefined;
+}
+
+/**
+ * Sandboxes this process: from now on the kernel refuses whatever `capabilities` does not declare.
+ * Call it first, before any other work (on Node ≥ 22 the first call restarts the process once,
+ * so that no io_uring ring exists). If the sandbox cannot be applied the program stops, with one
+ * line saying why.
+ * @example
+ * sandbox({ fs: { read: ['./data'] }, net: { connect: [443] }, dns: true });
+ * @example
+ * \@sandbox({ fs: { read: true } })
+ * class Main {}
+ */
+export function sandbox(capabilities: Capabilities): SandboxDecorator {
+  try {
+    const resolved = resolveCapabilities(capabilities);
+    const arch = findLoaderArch()?.name;
+    const archs: ArchName[] = arch ? [arch] : [];
+    const policy = buildPolicy(resolved, { ...(nodeMajor() ? { node: nodeMajor() as NodeMajor } : {}) });
+    const stage1 = buildStage1Policy();
+    applySandbox({
+      grants: [...resolved.grants],
+      onViolation: resolved.onViolation,
+      unsupported: resolved.unsupported,
+      filters: Object.fromEntries(archs.map((a) => [a, compilePolicy(policy, a).bytes])),
+      stage1: Object.fromEntries(archs.map((a) => [a, compilePolicy(stage1, a).bytes])),
+    });
+  } catch (error) {
+    failClosed(error);
+  }
+  return (target) => target;
+}
+
+/**
+ * Takes capabilities away from an applied sandbox (pledge's staged narrowing): a second filter is
+ * stacked, so both must allow a syscall. Asking for a capability the sandbox lacks is an error.
+ * @example
+ * sandbox({ fs: { read: true }, net: { connect: true } });
+ * const config = await loadConfig();
+ * narrow({ net: { connect: true } }); // no more file reads
+ */
+export function narrow(capabilities: Capabilities): void {
+  try {
+    const before = appliedGrants();
+    const resolved = resolveCapabilities(capabilities);
+    const wider = [...resolved.grants].filter((name) => !before?.includes(name));
+    if (before !== undefined && wider.length > 0) {
+      throw loaderError({ code: 'INVALID_FILTER', message: `narrow() can only take capabilities away; ${wider.map((n) => `\`${n}\``).join(', ')} ${wider.length === 1 ? 'was' : 'were'} not granted.`, hint: 'Declare it in sandbox() from the start, or leave it out here.' });
+    }
+    const arch = findLoaderArch()?.name;
+    if (before === undefined && (process.platform !== 'linux' || arch === undefined) && resolved.unsupported === 'warn') return;
+    if (before === undefined || arch === undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'narrow() was called before sandbox().', hint: 'Call sandbox() first; narrow() only takes away.' });
+    const policy = buildPolicy(resolved, { ...(nodeMajor() ? { node: nodeMajor() as NodeMajor } : {}) });
+    applyNarrower(compilePolicy(policy, arch).bytes, [...resolved.grants], resolved.onViolation);
+  } catch (error) {
+    failClosed(error);
+  }
+}
+
+/** What is applied to this process. */
+export function status(): SandboxStatus {
+  return readStatus();
+}
