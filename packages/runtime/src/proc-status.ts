@@ -62,18 +62,12 @@ export function readSeccompStatus(): SeccompStatus | undefined {
 }
 
 /**
- * The seccomp state of every thread of this process; empty when `/proc/self/task` cannot be read.
+ * The seccomp state of every thread of this process (of `entries`, by default all of them now);
+ * empty when `/proc/self/task` cannot be read.
  * Threads that exit while we read are left out; threads without a `Seccomp:` field (no
  * `CONFIG_SECCOMP`) are reported as disabled.
  */
-export function readThreadStatuses(): ThreadSeccompStatus[] {
-  const { readdirSync } = process.getBuiltinModule('node:fs');
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc/self/task');
-  } catch {
-    return [];
-  }
+export function readThreadStatuses(entries: readonly string[] = listThreads()): ThreadSeccompStatus[] {
   const statuses: ThreadSeccompStatus[] = [];
   for (const entry of entries) {
     const text = readStatusText(`/proc/self/task/${entry}/status`);
@@ -82,6 +76,18 @@ export function readThreadStatuses(): ThreadSeccompStatus[] {
     statuses.push({ tid: Number(entry), ...status });
   }
   return statuses;
+}
+
+/**
+ * The thread ids of this process (`/proc/self/task`), empty when it cannot be read. The loader
+ * lists them before installing: listing a directory is not in the baseline it installs.
+ */
+export function listThreads(): string[] {
+  try {
+    return process.getBuiltinModule('node:fs').readdirSync('/proc/self/task');
+  } catch {
+    return [];
+  }
 }
 
 /** Reused for every read: status files are ~1.5 KB, and the loader reads one per thread. */
@@ -97,7 +103,7 @@ export function readStatusText(path: string): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const size = readSync(fd, buffer, 0, buffer.length, 0);
+    const size = readSync(fd, buffer, 0, buffer.length, null); // read, not pread: the baseline has no pread64
     return size < buffer.length ? buffer.toString('latin1', 0, size) : readFileSync(path, 'latin1');
   } catch {
     return undefined;

@@ -9,7 +9,7 @@
 import { findLoaderArch, LOADER_ARCH_NAMES, type LoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError, type LoaderError } from './errors.ts';
 import { loadFfi, prctl, syscall, type FfiInfo } from './ffi.ts';
-import { parseSeccompStatus, readStatusText, readThreadStatuses, THREAD_SELF_STATUS, type SeccompStatus } from './proc-status.ts';
+import { listThreads, parseSeccompStatus, readStatusText, readThreadStatuses, THREAD_SELF_STATUS, type SeccompStatus } from './proc-status.ts';
 
 /** `linux/prctl.h`. */
 const PR_SET_NO_NEW_PRIVS = 38;
@@ -71,6 +71,7 @@ export function installFilter(bytes: Uint8Array, options: InstallOptions): Insta
   const ffi = loadFfi();
   const readingBefore = performance.now();
   const before = readOwnStatus();
+  const threads = options.tsync ? listThreads() : [];
   const started = performance.now();
   const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
   if (noNewPrivs.value !== 0) throw noNewPrivsFailed(noNewPrivs.errno);
@@ -82,7 +83,7 @@ export function installFilter(bytes: Uint8Array, options: InstallOptions): Insta
   if (result.value !== 0) throw seccompFailed(arch, flags, result.errno);
   const installed = performance.now();
   const after = confirmOwnStatus(before);
-  const threadsConfirmed = options.tsync ? confirmAllThreads(after) : 1;
+  const threadsConfirmed = options.tsync ? confirmAllThreads(after, threads) : 1;
   const installMs = installed - started;
   const confirmMs = started - readingBefore + (performance.now() - installed);
   const { tsync } = options;
@@ -183,8 +184,9 @@ function confirmOwnStatus(before: SeccompStatus): SeccompStatus {
   return after;
 }
 
-function confirmAllThreads(after: SeccompStatus): number {
-  const threads = readThreadStatuses();
+/** Threads that started after `listed` was taken inherit the filter from their creator. */
+function confirmAllThreads(after: SeccompStatus, listed: readonly string[]): number {
+  const threads = readThreadStatuses(listed);
   const uncovered = threads.filter((t) => t.mode !== 'filter' || !t.noNewPrivs || (t.filters ?? 0) < (after.filters ?? 0));
   if (uncovered.length > 0 || threads.length === 0) {
     const list = uncovered.map((t) => `thread ${t.tid} shows ${formatStatus(t)}`).join(', ') || 'no threads found';

@@ -20,19 +20,20 @@ export function fixturePath(name: string): string {
 
 /**
  * Runs `node fixtures/<name> ...args` like a user would and resolves when it ends (killed after
- * 20 s). `NODE_PATH` (pnpm sets it for its scripts) and `NODE_OPTIONS` are not passed on, so the
+ * 20 s); `options.node` picks another Node binary. `NODE_PATH` (pnpm sets it for its scripts) and `NODE_OPTIONS` are not passed on, so the
  * child resolves packages only the ordinary way.
  */
-export function runFixture(name: string, args: readonly string[] = []): Promise<FixtureRun> {
-  const { NODE_PATH: _path, NODE_OPTIONS: _options, ...env } = process.env;
+export function runFixture(name: string, args: readonly string[] = [], options: { node?: string; nodeArgs?: readonly string[]; env?: Record<string, string> } = {}): Promise<FixtureRun & { pid: number | undefined }> {
+  const { NODE_PATH: _path, NODE_OPTIONS: _options, ...inherited } = process.env;
+  const env = { ...inherited, ...options.env };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fixturePath(name), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), fixturePath(name), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, pid: child.pid }));
   });
 }
 
