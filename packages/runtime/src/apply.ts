@@ -21,10 +21,14 @@ export interface PreparedSandbox {
   readonly grants: readonly string[];
   readonly onViolation: 'kill' | 'errno';
   readonly unsupported: 'error' | 'warn';
-  /** The filter per architecture, with the self-pid placeholder unbound. */
-  readonly filters: Readonly<Partial<Record<LoaderArchName, Uint8Array>>>;
-  /** The first-stage filter per architecture (io_uring → ENOSYS), for the re-execution. */
-  readonly stage1: Readonly<Partial<Record<LoaderArchName, Uint8Array>>>;
+  /**
+   * The filter for an architecture, with the self-pid placeholder unbound (undefined: none). A
+   * function, so an unbuilt program compiles only what it installs: nothing of the final filter
+   * before a re-execution.
+   */
+  readonly filter: (arch: LoaderArchName) => Uint8Array | undefined;
+  /** The first-stage filter (io_uring → ENOSYS) for an architecture, for the re-execution. */
+  readonly stage1: (arch: LoaderArchName) => Uint8Array | undefined;
 }
 
 /** What `status()` reports. */
@@ -87,16 +91,16 @@ export function applySandbox(prepared: PreparedSandbox): void {
   if (state !== undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was already applied in this process.', hint: 'Call narrow() to take capabilities away later.' });
   const arch = checkApplicable(prepared.unsupported);
   if (arch === undefined) return;
-  const filter = prepared.filters[arch];
-  if (filter === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no filter for ${arch}.`, hint: `Rebuild with ${arch} among the plugin's arches.` });
   const reexecuted = takeReexecMarker();
   const rings = findIoUringFds();
   if (rings.length > 0) {
     if (reexecuted) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `io_uring descriptors ${rings.join(', ')} exist even after restarting without io_uring.`, hint: 'Report this with your Node version; start the program with `syscage exec` meanwhile.' });
-    const stage1 = prepared.stage1[arch];
+    const stage1 = prepared.stage1(arch);
     if (stage1 === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no first-stage filter for ${arch}.`, hint: 'Rebuild the program with the current plugin.' });
     reexecWithoutIoUring(stage1);
   }
+  const filter = prepared.filter(arch);
+  if (filter === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no filter for ${arch}.`, hint: `Rebuild with ${arch} among the plugin's arches.` });
   installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch });
   if (prepared.onViolation === 'errno') {
     process.on('uncaughtExceptionMonitor', (error) => {

@@ -11,7 +11,6 @@ import {
   buildStage1Policy,
   compilePolicy,
   resolveCapabilities,
-  type ArchName,
   type Capabilities,
   type NodeMajor,
 } from '@syscage/core';
@@ -41,16 +40,13 @@ function nodeMajor(): NodeMajor | undefined {
 export function sandbox(capabilities: Capabilities): SandboxDecorator {
   try {
     const resolved = resolveCapabilities(capabilities);
-    const arch = findLoaderArch()?.name;
-    const archs: ArchName[] = arch ? [arch] : [];
-    const policy = buildPolicy(resolved, { ...(nodeMajor() ? { node: nodeMajor() as NodeMajor } : {}) });
-    const stage1 = buildStage1Policy();
+    const node = nodeMajor();
     applySandbox({
       grants: [...resolved.grants],
       onViolation: resolved.onViolation,
       unsupported: resolved.unsupported,
-      filters: Object.fromEntries(archs.map((a) => [a, compilePolicy(policy, a).bytes])),
-      stage1: Object.fromEntries(archs.map((a) => [a, compilePolicy(stage1, a).bytes])),
+      filter: (arch) => compilePolicy(buildPolicy(resolved, node ? { node } : {}), arch).bytes,
+      stage1: (arch) => compilePolicy(buildStage1Policy(), arch).bytes,
     });
   } catch (error) {
     failClosed(error);

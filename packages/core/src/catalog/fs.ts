@@ -14,14 +14,17 @@ export const OPEN_READ_ONLY: readonly CatalogRule[] = [
   { syscall: 'open', when: [{ arg: 1, width: 32, op: 'flags_clear', flags: O_WRITE_BITS }], why: 'legacy open for reading, same flags test as openat' },
 ];
 
+/**
+ * Measured (scripts/baseline, fs-read, modules and fs-watch workloads) plus each call's twin on
+ * the other architecture (aarch64 has only the *at forms; glibc there calls faccessat/faccessat2).
+ */
 export const FS_READ: readonly CatalogRule[] = [
   ...OPEN_READ_ONLY,
-  ...plain('list directories (fs.readdir, opendir, recursive watch)', 'getdents64', 'getdents'),
-  ...plain('file metadata and existence checks (fs.stat, fs.access, realpath)', 'statx', 'newfstatat', 'stat', 'lstat', 'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat', 'statfs', 'fstatfs'),
-  ...plain('reading at an offset (fs.read with a position, readFile of large files)', 'pread64', 'preadv', 'preadv2'),
+  ...plain('list directories (fs.readdir, opendir, recursive watch)', 'getdents64'),
+  ...plain('metadata by path (fs.stat, fs.lstat, fs.exists, fs.access, realpath)', 'statx', 'stat', 'lstat', 'access', 'faccessat', 'faccessat2', 'statfs', 'fstatfs'),
+  ...plain('reading at an offset (fs.read with a position, readFile of large files)', 'pread64', 'preadv'),
   ...plain('fs.watch uses inotify; watchers only observe', 'inotify_init1', 'inotify_add_watch', 'inotify_rm_watch'),
-  ...plain('process.chdir and path resolution relative to the working directory', 'chdir', 'fchdir', 'getcwd'),
-  ...plain('read-ahead hints on files already open', 'fadvise64'),
+  ...plain('process.chdir and the working directory', 'chdir', 'getcwd'),
 ];
 
 export const FS_WRITE: readonly CatalogRule[] = [

@@ -1,0 +1,1 @@
+// The unsandboxed control: a program that does nothing.
