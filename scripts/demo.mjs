@@ -1,6 +1,8 @@
-// The README's main job (for now): the seed program's hand-written policy, compiled by
-// @syscage/core into a seccomp-BPF filter, printed as disassembly, with the kernel-cache report and
-// a few calls run through the simulator. Run it with `./run demo` (or `pnpm build && pnpm demo`).
+// The README's main job: the seed program's hand-written policy, compiled by @syscage/core into a
+// seccomp-BPF filter, printed as disassembly with the kernel-cache report and a few simulated calls;
+// then a real Node program sandboxed by @syscage/runtime, showing an allowed and a blocked action.
+// Run it with `./run demo` (or `pnpm build && pnpm demo`).
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   ALLOW, KILL_PROCESS, analyzeCache, compilePolicy, createPolicy, describeReturn, disassemble, getArch, simulate, syscallNumber,
@@ -46,3 +48,12 @@ call('socket(AF_INET, …)', 'socket', [2, 1]);
 call('write via x32 (nr | 0x40000000)', 0x40000001, [1]);
 call('i386 int 0x80 write', 4, [1], 0x40000003);
 console.log(`\naarch64: ${compilePolicy(policy, 'aarch64').instructions.length} instructions for the same policy`);
+
+console.log('\nsyscage: a real program, sandboxed with sandbox({ fs: { read: true } }) (scripts/demo-program.mjs):');
+const run = spawnSync(process.execPath, [new URL('demo-program.mjs', import.meta.url).pathname], { encoding: 'utf8' });
+process.stdout.write(run.stdout);
+if (run.signal === 'SIGSYS') console.log('  blocked: the kernel killed it with SIGSYS ("Bad system call") at the write');
+else {
+  console.log(`  unexpected end: exit ${run.status}, signal ${run.signal}\n${run.stderr}`);
+  process.exitCode = 1;
+}
