@@ -39,10 +39,14 @@ await build({
   allowOverwrite: true,
   plugins: [keepSeparate(['errors', 'catalog/self-pid'])],
 });
+// Two entries sharing one chunk: a built program's loader and the public API must see the same
+// sandbox state (status() after applyPrecompiled()).
 await build({
   ...shared,
-  entryPoints: ['packages/runtime/src/index.ts'],
-  outfile: 'packages/runtime/dist/index.js',
+  entryPoints: ['packages/runtime/src/index.ts', 'packages/runtime/src/loader.ts'],
+  outdir: 'packages/runtime/dist',
+  splitting: true,
+  chunkNames: 'shared-[hash]',
   allowOverwrite: true,
   external: ['@syscage/core', '@syscage/core/*', 'ffi-rs', '@yuuang/*'],
 });

@@ -6,6 +6,7 @@
 export { narrow, sandbox, status } from './sandbox.ts';
 export type { SandboxDecorator } from './sandbox.ts';
 export type { PreparedSandbox, SandboxStatus } from './apply.ts';
+export type { PrecompiledSandbox } from './loader.ts';
 export { missingCapability, violationHint } from './violation.ts';
 export { installFilter, installFilterOrExit } from './seccomp.ts';
 export type { InstallOptions, InstallResult } from './seccomp.ts';
