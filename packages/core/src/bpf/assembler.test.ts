@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Assembler } from './assembler.ts';
-import { BPF_JA, BPF_JMP, SECCOMP_DATA_NR, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS } from './opcodes.ts';
+import { BPF_JA, BPF_JMP, SECCOMP_DATA_NR, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS, encodeProgram } from './opcodes.ts';
 import { simulate } from './simulate.ts';
 
 /** A `jeq` whose true branch is `gap` instructions away: `gap` distinct `ret`s stand between them. */
@@ -24,6 +24,20 @@ describe('Assembler', () => {
     expect(simulate(program, { nr: 7, arch: 0 }).action).toBe(SECCOMP_RET_ALLOW);
     expect(simulate(program, { nr: 8, arch: 0 }).action).toBe(gap);
     expect(program).toHaveLength(gap + (trampolined ? 4 : 3));
+  });
+
+  it('keeps the true branch in reach when the false branch needs a trampoline (regression)', () => {
+    // jt lands exactly 255 away; jf is farther and gets a JA, which pushes jt to 256 unless
+    // jt gets one too. The 8-bit field would then wrap to 0 in the encoded bytes.
+    const asm = new Assembler();
+    const far = asm.ret(SECCOMP_RET_KILL_PROCESS);
+    for (let i = 1; i <= 10; i++) asm.ret(i);
+    const target = asm.ret(SECCOMP_RET_ALLOW);
+    for (let i = 11; i < 11 + 255; i++) asm.ret(i);
+    const program = asm.finish(asm.load(SECCOMP_DATA_NR, asm.jump('jeq', 7, target, far)));
+    const bytes = encodeProgram(program);
+    expect(simulate(bytes, { nr: 7, arch: 0 }).action).toBe(SECCOMP_RET_ALLOW);
+    expect(simulate(bytes, { nr: 8, arch: 0 }).action).toBe(SECCOMP_RET_KILL_PROCESS);
   });
 
   it('merges identical instructions and leaves out a test whose targets agree', () => {

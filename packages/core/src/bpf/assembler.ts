@@ -63,8 +63,11 @@ export class Assembler {
     if (ifTrue === ifFalse) return ifTrue;
     let jt = ifTrue;
     let jf = ifFalse;
-    if (this.#distance(jt) > BPF_MAX_COND_JUMP) jt = this.#always(jt);
-    if (this.#distance(jf) > BPF_MAX_COND_JUMP) jf = this.#always(jf);
+    // A trampoline placed for one branch lengthens the other by one: check until both fit.
+    while (this.#distance(jt) > BPF_MAX_COND_JUMP || this.#distance(jf) > BPF_MAX_COND_JUMP) {
+      if (this.#distance(jt) > BPF_MAX_COND_JUMP) jt = this.#always(jt);
+      else jf = this.#always(jf);
+    }
     const code = BPF_JMP | JUMP_CODES[op] | BPF_K;
     const key = `${code}/${k >>> 0}/${jt}/${jf}`;
     const known = this.#known.get(key);

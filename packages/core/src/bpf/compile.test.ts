@@ -92,7 +92,7 @@ describe('compilePolicy', () => {
       expect(simulate(fits.instructions, data).action).toBe(encodeAction(evaluatePolicy(ioctl(4000), x86, data)));
     }
     expect(() => compilePolicy(ioctl(4100), 'x86_64')).toThrowError(
-      'The filter needs 4121 BPF instructions; the kernel accepts at most 4096. Declare fewer capabilities, or fewer argument conditions, in this sandbox.',
+      'The filter needs 4136 BPF instructions; the kernel accepts at most 4096. Declare fewer capabilities, or fewer argument conditions, in this sandbox.',
     );
   });
 });

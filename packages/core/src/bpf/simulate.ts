@@ -50,6 +50,8 @@ export function findProgramError(program: readonly SockFilter[]): string | undef
   for (const [pc, insn] of program.entries()) {
     const { code, k } = insn;
     const where = `instruction ${pc}`;
+    const fits = (value: number, bits: number) => Number.isInteger(value) && value >= 0 && value < 2 ** bits;
+    if (!fits(code, 16) || !fits(insn.jt, 8) || !fits(insn.jf, 8) || !fits(k >>> 0, 32) || !Number.isInteger(k)) return `${where} has a field outside struct sock_filter (code 16 bits, jt/jf 8 bits, k 32 bits)`;
     switch (code) {
       case BPF_LD | BPF_W | BPF_ABS:
         if (k % 4 !== 0 || k >= SECCOMP_DATA_SIZE) return `${where} loads offset ${k}, outside seccomp_data or unaligned`;
