@@ -15,6 +15,8 @@ export interface LoaderArch {
   readonly nodeArch: 'x64' | 'arm64';
   /** `__NR_seccomp`. */
   readonly nrSeccomp: number;
+  /** `__NR_fcntl`, to keep a descriptor open across the io_uring re-execution. */
+  readonly nrFcntl: number;
 }
 
 /**
@@ -22,8 +24,8 @@ export interface LoaderArch {
  * asm-generic numbering (`include/uapi/asm-generic/unistd.h`).
  */
 const LOADER_ARCHES: Readonly<Record<string, LoaderArch>> = {
-  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317 },
-  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277 },
+  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317, nrFcntl: 72 },
+  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277, nrFcntl: 25 },
 };
 
 /** Every architecture the loader supports, by kernel name. */

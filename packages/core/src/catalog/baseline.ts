@@ -18,6 +18,7 @@
  */
 
 import {
+  AT_EMPTY_PATH,
   CLONE_NAMESPACES,
   CLONE_PTRACE,
   CLONE_THREAD_FLAGS,
@@ -74,6 +75,11 @@ const COMMON: readonly CatalogRule[] = [
   ...plain('clocks when the vDSO cannot answer', 'clock_gettime'),
   ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); newfstatat is how glibc does fstat', 'read', 'write', 'close', 'lseek', 'fstat', 'newfstatat'),
   ...plain('libuv asks what kind of socket its stdio are (a Node parent passes socketpairs)', 'getsockname', 'getsockopt'),
+  {
+    syscall: 'statx',
+    when: [{ arg: 2, width: 32, op: 'flags_set', flags: AT_EMPTY_PATH }],
+    why: "libuv's async fstat (fs.promises.readFile) is statx(fd, \"\", AT_EMPTY_PATH); stat by path stays fs.read",
+  },
   ...OPEN_READ_ONLY.filter((rule) => rule.syscall === 'openat'),
   ...plain('ICU finds the time zone by resolving /etc/localtime on first Date formatting (http Date headers too)', 'readlink', 'readlinkat'),
   {

@@ -12,7 +12,7 @@ import type { CapabilityName } from '../dsl/capabilities.ts';
 import { nodeBaseline, type NodeMajor } from './baseline.ts';
 import { ENOSYS_SYSCALLS } from './deny.ts';
 import { FS_READ, FS_WRITE } from './fs.ts';
-import { DNS, NETLINK_INTERFACES, NET_CONNECT, NET_LISTEN, NET_UDP, NET_UNIX } from './net.ts';
+import { DNS, NET_CONNECT, NET_LISTEN, NET_UDP, NET_UNIX } from './net.ts';
 import { SIGNAL, SPAWN, WORKER } from './proc.ts';
 import type { ResolvedCapabilities } from './resolve.ts';
 import { TTY } from './tty.ts';
@@ -22,9 +22,9 @@ import type { CatalogRule } from './types.ts';
 export const CAPABILITY_RULES: Readonly<Record<CapabilityName, readonly CatalogRule[]>> = {
   'fs.read': FS_READ,
   'fs.write': [...FS_READ, ...FS_WRITE],
-  'net.connect': [...NET_CONNECT, ...NETLINK_INTERFACES],
-  'net.listen': [...NET_LISTEN, ...NETLINK_INTERFACES],
-  'net.udp': [...NET_UDP, ...NETLINK_INTERFACES],
+  'net.connect': NET_CONNECT,
+  'net.listen': NET_LISTEN,
+  'net.udp': NET_UDP,
   'net.unix': NET_UNIX,
   dns: DNS,
   spawn: SPAWN,

@@ -96,7 +96,7 @@ describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing',
     ['udp', ['udp'], ['net.udp']],
     ['unix', ['unix'], ['net.unix', 'fs.write']],
     ['dns', ['dns-lookup'], ['dns']],
-    ['spawn', ['child-process', 'child-fork'], ['spawn', 'net.unix']],
+    ['spawn', ['child-process', 'child-fork'], ['spawn', 'net.unix', 'signal']],
     ['worker', ['worker'], ['worker']],
   ];
   it.each(areas)('%s', (_, workloads, grants) => {

@@ -54,13 +54,10 @@ export const FIOCLEX = 0x5451;
 export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
-export const AF_NETLINK = 16;
 export const SOCK_STREAM = 1;
 export const SOCK_DGRAM = 2;
-export const SOCK_RAW = 3;
 /** `type & SOCK_TYPE_MASK` is the socket type without SOCK_NONBLOCK / SOCK_CLOEXEC. */
 export const SOCK_TYPE_MASK = 0xf;
-export const NETLINK_ROUTE = 0;
 
 // <linux/sched.h>: clone flags.
 export const CSIGNAL = 0xff;
@@ -104,5 +101,5 @@ export const PER_LINUX32 = 8;
 export const UNAME26 = 0x20000;
 export const PERSONALITY_QUERY = 0xffffffff;
 
-// <linux/futex.h>, <linux/mman.h>: for reasons only.
-export const MAP_ANONYMOUS = 0x20;
+// <fcntl.h>: *at flags.
+export const AT_EMPTY_PATH = 0x1000;

@@ -5,7 +5,7 @@
  * calls listed here.
  */
 
-import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, NETLINK_ROUTE, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 const IPPROTO_TCP = 6;
@@ -63,20 +63,9 @@ export const DNS: readonly CatalogRule[] = [
   ...MESSAGES,
 ];
 
-/**
- * os.networkInterfaces() (and process.report) read the interface list over a NETLINK_ROUTE
- * socket. Reading is harmless and Node calls it from ordinary APIs, so it goes with any network
- * capability; a NETLINK_ROUTE socket can also change routes, but only with CAP_NET_ADMIN.
+/*
+ * Not granted by any capability: a NETLINK_ROUTE socket, which os.networkInterfaces() needs.
+ * The dump it sends and a request that changes addresses or routes are the same sendto, and a
+ * process running as root (CAP_NET_ADMIN) would be allowed the change, so net.* must not carry
+ * it. os.networkInterfaces() therefore fails inside the sandbox.
  */
-export const NETLINK_INTERFACES: readonly CatalogRule[] = [
-  {
-    syscall: 'socket',
-    when: [
-      { arg: 0, width: 32, op: 'eq', value: AF_NETLINK },
-      { arg: 1, width: 32, op: 'masked_eq', mask: SOCK_TYPE_MASK, value: SOCK_RAW },
-      { arg: 2, width: 32, op: 'eq', value: NETLINK_ROUTE },
-    ],
-    why: 'os.networkInterfaces() dumps the interface list over NETLINK_ROUTE (changing routes needs CAP_NET_ADMIN)',
-  },
-  ...plain('the netlink dump: bind, send the request, read the answer', 'bind', 'getsockname', 'sendto', 'recvmsg', 'recvfrom'),
-];

@@ -5,7 +5,8 @@
  * with a namespace flag, and clone3, whose flags the filter cannot read, answers ENOSYS (deny.ts).
  */
 
-import { CLONE_NAMESPACES, CLONE_PTRACE, CLONE_THREAD, CLONE_UNTRACED } from './constants.ts';
+import { CLONE_NAMESPACES, CLONE_PTRACE, CLONE_THREAD, CLONE_UNTRACED, O_RDWR, O_WRITE_BITS } from './constants.ts';
+import { OPEN_READ_ONLY } from './fs.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 /** Never allowed in any clone: new namespaces, being traced. */
@@ -20,12 +21,20 @@ export const SPAWN: readonly CatalogRule[] = [
   ...plain('fork and vfork themselves (x86_64 only)', 'fork', 'vfork'),
   ...plain('replace the child with the program (which executables is Landlock\'s business)', 'execve', 'execveat'),
   ...plain('stdio pipes and the exec-error pipe between parent and child', 'socketpair', 'pipe', 'pipe2', 'dup2', 'dup3'),
-  ...plain('wait for and reap children', 'wait4', 'waitid'),
-  ...plain('signal children (subprocess.kill); Landlock ≥ 6 scopes signals to the sandbox', 'kill'),
+  ...plain('libuv sizes and shuts down the socketpairs it uses for piped stdio', 'setsockopt', 'getsockopt', 'shutdown'),
+  ...plain('wait for and reap children (signalling them, subprocess.kill, is `signal`)', 'wait4', 'waitid'),
   ...plain('detached children start a session or process group', 'setsid', 'setpgid', 'getpgid', 'getsid'),
   ...plain('spawnSync and execSync run a private event loop', 'epoll_create1', 'eventfd2'),
+  ...plain('a spawned Node\'s own start-up (measured: the startup sets in measured/): V8 probes memory protection keys', 'pkey_alloc', 'sysinfo', 'capget'),
+  { syscall: 'prlimit64', when: [{ arg: 0, width: 32, op: 'eq', value: 0 }], why: 'a spawned Node raises its own open-file limit at start-up; only its own (pid 0), never another process\'s' },
+  ...plain('sleeping programs (sleep, timeouts in shell scripts)', 'clock_nanosleep', 'nanosleep'),
   ...plain('an exec\'d dynamic program\'s start-up: loader, TLS, limits (read-only), its own metadata', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat', 'getppid', 'getpgrp', 'getcwd', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'uname', 'sysinfo', 'statfs', 'fstatfs', 'fadvise64', 'getdents64', 'statx', 'newfstatat', 'stat', 'lstat', 'pread64'),
-  ...plain('an exec\'d program opens its libraries, its input and output files', 'openat', 'open'),
+  ...OPEN_READ_ONLY,
+  ...(['openat', 'open'] as const).map((syscall) => ({
+    syscall,
+    when: [{ arg: syscall === 'openat' ? 2 : 1, width: 32 as const, op: 'masked_eq' as const, mask: O_WRITE_BITS, value: O_RDWR }],
+    why: 'stdio: "ignore" opens /dev/null read-write in the child; existing files only (no create, truncate, append). Landlock (#4) narrows it to /dev/null',
+  })),
 ];
 
 export const WORKER: readonly CatalogRule[] = [
