@@ -26,7 +26,17 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', root: 'test', include: ['**/*.test.ts'], testTimeout: 60_000 },
+        test: { name: 'plugin', root: 'packages/plugin', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          root: 'test',
+          include: ['**/*.test.ts'],
+          globalSetup: ['../packages/runtime/test/global-setup.ts'],
+          testTimeout: 60_000,
+        },
       },
     ],
   },

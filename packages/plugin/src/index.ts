@@ -1,5 +1,73 @@
 /**
- * Placeholder: this package exists so the workspace has its final shape. It exports nothing yet and
- * claims nothing; its issue fills it (runtime: #3, plugin: #5, cli: #6).
+ * @syscage/plugin: compiles a program's sandbox declaration at build time and injects a loader that
+ * applies it as the entry's first act. The default export is the unplugin instance (`.esbuild`,
+ * `.vite`, `.rollup`, `.webpack`, `.rspack`, `.rolldown`); the per-bundler subpaths re-export one
+ * each. The bundler-agnostic pieces are exported for tools and tests: the transform runs without a
+ * bundler.
  */
-export {};
+
+import { createUnplugin, type UnpluginInstance } from 'unplugin';
+import { esbuildHooks } from './bundlers/esbuild.ts';
+import { rollupIsEntry, rollupLikeHooks } from './bundlers/rollup-like.ts';
+import { webpackLikeHook } from './bundlers/webpack-like.ts';
+import { BuildState } from './core/build-state.ts';
+import { LOADER_ID_FILTER, resolveLoaderId } from './core/loader.ts';
+import type { Options } from './core/options.ts';
+
+export { resolveOptions } from './core/options.ts';
+export type { Options, ResolvedOptions } from './core/options.ts';
+export { createTransformContext, mentionsRuntime, transformModule } from './core/transform.ts';
+export type { DeclarationSource, SandboxedEntry, TransformContext, TransformOutput } from './core/transform.ts';
+export { createManifest, formatManifest, manifestFileName } from './core/manifest.ts';
+export type { ArchManifest, Manifest } from './core/manifest.ts';
+export { lintGraph } from './core/lint.ts';
+export type { GraphImport, LintFinding, ModuleGraph } from './core/lint.ts';
+export { createLoaderModule, hasLoaderImport } from './core/loader.ts';
+export type { LoaderModule } from './core/loader.ts';
+export type { PrecompiledPayload } from './core/compile.ts';
+
+/**
+ * The plugin for every bundler unplugin supports.
+ * @example
+ * import syscage from '@syscage/plugin';
+ * await esbuild.build({ entryPoints: ['src/main.ts'], bundle: true, platform: 'node', plugins: [syscage.esbuild()] });
+ */
+const syscage: UnpluginInstance<Options | undefined, false> = createUnplugin<Options | undefined, false>((options) => {
+  const state = new BuildState(options);
+  let devServerNoted = false;
+  return {
+    name: 'syscage',
+    enforce: 'pre',
+    resolveId: {
+      filter: { id: /^@syscage\/virtual-loader\// },
+      handler: (id, importer) => resolveLoaderId(id, importer, state.options.root) ?? null,
+    },
+    load: {
+      filter: { id: LOADER_ID_FILTER },
+      handler: (id) => state.loadLoader(id) ?? null,
+    },
+    transform: {
+      // Without `entries`, only modules naming the runtime can declare anything.
+      ...(state.options.entries.size === 0 ? { filter: { code: /["']@syscage\/runtime["']/ } } : {}),
+      async handler(code, id) {
+        const out = await state.transform(code, id, rollupIsEntry(this.getNativeBuildContext?.(), id));
+        return out ? { code: out.code, map: out.map } : null;
+      },
+    },
+    esbuild: esbuildHooks(state),
+    rollup: rollupLikeHooks(state),
+    rolldown: rollupLikeHooks(state),
+    vite: {
+      ...rollupLikeHooks(state, true),
+      configureServer(server: { config: { logger: { warn(message: string): void } } }) {
+        if (devServerNoted) return;
+        devServerNoted = true;
+        server.config.logger.warn('[syscage] The Vite dev server is not sandboxed; `vite build` output is.');
+      },
+    },
+    webpack: webpackLikeHook(state) as never,
+    rspack: webpackLikeHook(state) as never,
+  };
+});
+
+export default syscage;

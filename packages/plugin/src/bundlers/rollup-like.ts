@@ -1,0 +1,82 @@
+/**
+ * Glue for Rollup, Rolldown and Vite (all speak Rollup's plugin API): entries from the `options`
+ * hook's `input`, entry-ness from the module info, and in `generateBundle` the manifest beside each
+ * sandboxed entry chunk and the lint over the module graph. Nothing here reads declarations.
+ */
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { BuildState } from '../core/build-state.ts';
+import type { ModuleGraph } from '../core/lint.ts';
+
+interface ModuleInfoLike {
+  readonly isEntry?: boolean;
+  readonly importedIds?: readonly string[];
+  readonly dynamicallyImportedIds?: readonly string[];
+}
+interface ChunkLike {
+  readonly type: 'chunk' | 'asset';
+  readonly isEntry?: boolean;
+  readonly facadeModuleId?: string | null;
+  readonly fileName: string;
+}
+interface RollupContextLike {
+  getModuleInfo(id: string): ModuleInfoLike | null;
+  emitFile(file: { type: 'asset'; fileName: string; source: string }): string;
+  warn(message: string): void;
+  error(message: string): never;
+}
+
+/** The module graph as Rollup's module info describes it. */
+function graphOf(context: RollupContextLike): ModuleGraph {
+  return (id) => {
+    const info = context.getModuleInfo(id);
+    return [...(info?.importedIds ?? []).map((to) => ({ id: to, dynamic: false })), ...(info?.dynamicallyImportedIds ?? []).map((to) => ({ id: to, dynamic: true }))];
+  };
+}
+
+/**
+ * The native hooks unplugin merges into the Rollup, Rolldown and Vite plugins.
+ * @param writeManifests Write manifests to disk in `writeBundle` instead of emitting them as
+ * assets: Vite drops assets from SSR builds unless `build.ssrEmitAssets` is set.
+ * @example
+ * createUnplugin(() => ({ name: 'syscage', rollup: rollupLikeHooks(state) }));
+ */
+export function rollupLikeHooks(state: BuildState, writeManifests = false): Record<string, unknown> {
+  let pending: Array<{ file: string; source: string }> = [];
+  return {
+    writeBundle() {
+      for (const { file, source } of pending) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, source);
+      }
+      pending = [];
+    },
+    options(options: { input?: unknown }) {
+      state.entries.clear();
+      state.entries.add(options.input, process.cwd());
+      return null;
+    },
+    generateBundle(this: RollupContextLike, output: { dir?: string; file?: string }, bundle: Record<string, ChunkLike>) {
+      const dir = output.dir ?? (output.file ? dirname(output.file) : process.cwd());
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.isEntry) continue;
+        const entry = state.sandboxedEntry(chunk.facadeModuleId);
+        if (!entry) continue;
+        const report = state.reportOutput(entry, resolve(dir, chunk.fileName), graphOf(this));
+        const manifest = report.manifest ? { fileName: join(dirname(chunk.fileName), report.manifest.fileName), source: report.manifest.source } : undefined;
+        if (manifest && writeManifests) pending.push({ file: resolve(dir, manifest.fileName), source: manifest.source });
+        else if (manifest) this.emitFile({ type: 'asset', ...manifest });
+        if (report.fatal) this.error(report.findings.map((finding) => finding.message).join('\n'));
+        for (const finding of report.findings) this.warn(finding.message);
+      }
+    },
+  };
+}
+
+/** What a Rollup-family bundler says about `id` being an entry, if it can say. */
+export function rollupIsEntry(native: { framework: string; context?: unknown } | undefined, id: string): boolean | undefined {
+  if (!native || !['rollup', 'rolldown', 'vite'].includes(native.framework)) return undefined;
+  const info = (native.context as Partial<RollupContextLike> | undefined)?.getModuleInfo?.(id);
+  return typeof info?.isEntry === 'boolean' ? info.isEntry : undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * The manifest written beside each sandboxed output (`<output>.syscage.json`): the declaration,
+ * where it came from, the Landlock scopes, and per architecture the allowed syscalls with their
+ * conditions and the sha256 of each filter. It is meant to be committed and reviewed, so it is
+ * deterministic (sorted, no timestamps, paths relative to the root) and a wider sandbox shows as a
+ * diff. Building the object and naming the file only; the bundler glue writes it.
+ */
+
+import { describeAction, getArch, type ArchName, type Condition } from '@syscage/core';
+import type { SandboxedEntry } from './transform.ts';
+
+/** The manifest's JSON shape. */
+export interface Manifest {
+  readonly $schema: 'syscage-manifest/1';
+  readonly generatedBy: '@syscage/plugin';
+  /** The output file, relative to the manifest. */
+  readonly output: string;
+  readonly entry: string;
+  readonly source: { readonly form: 'call' | 'decorator' | 'options'; readonly line: number; readonly column: number };
+  readonly declaration: unknown;
+  readonly grants: readonly string[];
+  readonly onViolation: 'kill' | 'errno';
+  readonly unsupported: 'error' | 'warn';
+  /** Path and port scopes, enforced by Landlock: `any` or the declared list. */
+  readonly landlock: Readonly<Record<string, 'any' | readonly (string | number)[]>>;
+  readonly arches: Readonly<Partial<Record<ArchName, ArchManifest>>>;
+}
+
+/** One architecture's part of a {@link Manifest}. */
+export interface ArchManifest {
+  readonly filterSha256: string;
+  readonly stage1Sha256: string;
+  readonly instructions: number;
+  /** Syscall → `allow`, an errno answer, or the conditions under which it is allowed (any one suffices). */
+  readonly syscalls: Readonly<Record<string, string | readonly string[]>>;
+  readonly defaultAction: string;
+}
+
+/** `<output>.syscage.json`. */
+export function manifestFileName(output: string): string {
+  return `${output}.syscage.json`;
+}
+
+const hex = (value: bigint): string => `0x${value.toString(16)}`;
+
+/** One condition as a reviewer reads it, e.g. `arg2 & 0x3 == 0x0 (32-bit)`. */
+export function describeCondition(condition: Condition): string {
+  const arg = `arg${condition.arg}`;
+  const width = condition.width === 32 ? ' (32-bit)' : '';
+  const ops = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
+  switch (condition.op) {
+    case 'masked_eq':
+      return `${arg} & ${hex(condition.mask)} == ${hex(condition.value)}${width}`;
+    case 'flags_set':
+      return `${arg} has all of ${hex(condition.flags)}${width}`;
+    case 'flags_clear':
+      return `${arg} has none of ${hex(condition.flags)}${width}`;
+    case 'in':
+      return `${arg} in [${condition.values.map(hex).join(', ')}]${width}`;
+    default:
+      return `${arg} ${ops[condition.op]} ${hex(condition.value)}${width}`;
+  }
+}
+
+function archManifest(entry: SandboxedEntry, arch: ArchName): ArchManifest | undefined {
+  const filter = entry.compiled.filters[arch];
+  const stage1 = entry.compiled.stage1[arch];
+  if (!filter || !stage1) return undefined;
+  const table = getArch(arch).syscalls;
+  const syscalls: Record<string, string | string[]> = {};
+  for (const rule of entry.compiled.policy.rules) {
+    if (!Object.hasOwn(table, rule.syscall)) continue;
+    const answer = rule.action.kind === 'ALLOW' ? 'allow' : describeAction(rule.action);
+    const current = syscalls[rule.syscall];
+    if (rule.when.length === 0) syscalls[rule.syscall] = current === undefined || answer !== 'allow' ? answer : 'allow';
+    else if (typeof current !== 'string') syscalls[rule.syscall] = [...(current ?? []), `${rule.when.map(describeCondition).join(' && ')}${answer === 'allow' ? '' : ` → ${answer}`}`];
+  }
+  const sorted = Object.fromEntries(Object.keys(syscalls).sort().map((name) => [name, syscalls[name] as string | string[]]));
+  return { filterSha256: filter.sha256, stage1Sha256: stage1.sha256, instructions: filter.instructions, syscalls: sorted, defaultAction: describeAction(entry.compiled.policy.defaultAction) };
+}
+
+/**
+ * The manifest for `entry` built into `output` (both relative to the root).
+ * @example
+ * JSON.stringify(createManifest(entry, 'main.js', 'src/main.ts'), null, 2);
+ */
+export function createManifest(entry: SandboxedEntry, output: string, entryFile: string): Manifest {
+  const { resolved } = entry.compiled;
+  const arches: Partial<Record<ArchName, ArchManifest>> = {};
+  for (const arch of Object.keys(entry.compiled.filters).sort() as ArchName[]) {
+    const part = archManifest(entry, arch);
+    if (part) arches[arch] = part;
+  }
+  const landlock = Object.fromEntries(Object.entries(resolved.scopes).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    $schema: 'syscage-manifest/1',
+    generatedBy: '@syscage/plugin',
+    output,
+    entry: entryFile,
+    source: { form: entry.source.form, line: entry.source.location.line, column: entry.source.location.column },
+    declaration: entry.declaration,
+    grants: [...resolved.grants].sort(),
+    onViolation: resolved.onViolation,
+    unsupported: resolved.unsupported,
+    landlock,
+    arches,
+  };
+}
+
+/** The manifest as committed: two-space JSON with a final newline. */
+export function formatManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

@@ -1,0 +1,117 @@
+/**
+ * The bundler-agnostic transform of one module: a cheap text check, then (only if the module
+ * mentions `@syscage/runtime` or is listed in `entries`) the scanner, the entry check, the
+ * build-time compile, and the rewrite with magic-string: the loader import goes first (after a
+ * `#!` line), the declaration is replaced so nothing calls the runtime compiler. It is
+ * idempotent: a module that already imports a loader is returned unchanged. It never emits files
+ * and never talks to a bundler; `unplugin.ts` does.
+ */
+
+import { relative } from 'node:path';
+import MagicString from 'magic-string';
+import { SyscageError, type SourceLocation } from '@syscage/core';
+import { createCompiler, toPayload, type CompiledDeclaration, type DeclarationCompiler } from './compile.ts';
+import { createLoaderModule, hasLoaderImport, type LoaderModule } from './loader.ts';
+import type { ResolvedOptions } from './options.ts';
+import { RUNTIME_MODULE, createScanner, type Scanner } from './scan/scan.ts';
+
+/** Where a sandboxed entry's declaration came from. */
+export interface DeclarationSource {
+  readonly form: 'call' | 'decorator' | 'options';
+  /** For `options`: the entry itself, line 1 column 1. */
+  readonly location: SourceLocation;
+}
+
+/** A module the transform sandboxed. */
+export interface SandboxedEntry {
+  /** Absolute path. */
+  readonly id: string;
+  readonly declaration: unknown;
+  readonly source: DeclarationSource;
+  readonly compiled: CompiledDeclaration;
+  readonly loader: LoaderModule;
+}
+
+/** The transform's result for a module it changed. */
+export interface TransformOutput {
+  readonly code: string;
+  readonly map: ReturnType<MagicString['generateMap']>;
+  readonly entry: SandboxedEntry;
+}
+
+/** State shared by every module of one build (or watch session). */
+export interface TransformContext {
+  readonly options: ResolvedOptions;
+  readonly scanner: Scanner;
+  readonly compiler: DeclarationCompiler;
+  /** Whether `id` is an entry of the build; undefined when the bundler did not say. */
+  readonly isEntry: (id: string) => boolean | undefined;
+}
+
+/**
+ * A context for `options`; `isEntry` defaults to "unknown" (every declaring module is treated as an entry).
+ * @example
+ * const ctx = createTransformContext(resolveOptions({ arches: ['x86_64'] }));
+ */
+export function createTransformContext(options: ResolvedOptions, isEntry: (id: string) => boolean | undefined = () => undefined): TransformContext {
+  return { options, scanner: createScanner(), compiler: createCompiler(options.arches, options.onViolation), isEntry };
+}
+
+/** The cheap check that decides whether a module is parsed at all. */
+export function mentionsRuntime(code: string): boolean {
+  return code.includes(`'${RUNTIME_MODULE}'`) || code.includes(`"${RUNTIME_MODULE}"`);
+}
+
+/** `id` without a query (`?v=…`) or hash. */
+export function cleanId(id: string): string {
+  return id.replace(/[?#].*$/, '');
+}
+
+/**
+ * Transforms one module; undefined when it has nothing to do with syscage or was already transformed.
+ * @param isEntry What the bundler says about `rawId`, when it can; otherwise `ctx.isEntry` decides.
+ * @throws {SyscageError} for any declaration that cannot be compiled at build time: a build never
+ * goes on without the sandbox a module declared.
+ * @example
+ * const out = await transformModule(code, '/app/src/main.ts', ctx);
+ * out?.code.startsWith("import '@syscage/virtual-loader/"); // true
+ */
+export async function transformModule(code: string, rawId: string, ctx: TransformContext, isEntry?: boolean): Promise<TransformOutput | undefined> {
+  const id = cleanId(rawId);
+  if (hasLoaderImport(code)) return undefined;
+  const fromOptions = ctx.options.entries.get(id);
+  if (fromOptions === undefined && !mentionsRuntime(code)) return undefined;
+  const file = relative(ctx.options.root, id) || id;
+  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file) : { declarations: [], edits: [] };
+  const [found] = scanned.declarations;
+  if (found === undefined && fromOptions === undefined) return undefined;
+  if (found !== undefined && fromOptions !== undefined) {
+    throw new SyscageError({ code: 'DECLARATION_NOT_STATIC', location: found.location, message: 'This entry declares `sandbox()` in its source and in the plugin\'s `entries` option.', hint: 'Keep one of the two.' });
+  }
+  if (found !== undefined && (isEntry ?? ctx.isEntry(id)) === false) {
+    throw new SyscageError({ code: 'DECLARATION_NOT_STATIC', location: found.location, message: '`sandbox()` is declared in a module that is not an entry of this build, so it would run after other modules.', hint: 'Move the declaration to the entry file, or list this file as an entry of the build.' });
+  }
+  const source: DeclarationSource = found ?? { form: 'options', location: { file, line: 1, column: 1 } };
+  const declaration = found ? found.value : fromOptions;
+  const compiled = ctx.compiler.compile(declaration, source.location);
+  const loader = createLoaderModule(toPayload(compiled));
+  const s = new MagicString(code);
+  for (const edit of scanned.edits) {
+    if (edit.start === edit.end) s.appendLeft(edit.start, edit.text);
+    else if (edit.text === '') s.remove(edit.start, edit.end);
+    else s.overwrite(edit.start, edit.end, edit.text);
+  }
+  injectFirst(s, code, loader.importStatement);
+  return { code: s.toString(), map: s.generateMap({ hires: true, source: id, includeContent: true }), entry: { id, declaration, source, compiled, loader } };
+}
+
+/** Puts `statement` first, or right after a `#!` line, which must stay the file's first line. */
+function injectFirst(s: MagicString, code: string, statement: string): void {
+  if (code.startsWith('#!')) {
+    const end = code.indexOf('\n');
+    if (end === -1) s.append(`\n${statement}\n`);
+    else s.appendRight(end + 1, `${statement}\n`);
+  } else {
+    s.prepend(`${statement}\n`);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The syscage plugin for esbuild: compiles each entry's `sandbox()` declaration (or `entries` option)
+ * at build time and injects the loader that applies it first.
+ * @example
+ * import syscage from '@syscage/plugin/esbuild';
+ * import { build } from 'esbuild';
+ * await build({ entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'esm', outfile: 'dist/main.js', plugins: [syscage()] });
+ */
+import syscage from './index.ts';
+
+export default syscage.esbuild;
