@@ -20,6 +20,8 @@ function refusals(attempt: Attempt, mode: Mode): readonly string[] {
       return ['killed SIGSYS'];
     case 'enosys':
       return ['errno 38'];
+    case 'eacces':
+      return ['errno 13'];
     case 'deny':
       return [mode === 'kill' ? 'killed SIGSYS' : 'errno 1'];
     case 'deny-or-kill':

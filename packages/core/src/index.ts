@@ -26,7 +26,8 @@ export { CAPABILITY_RULES, buildPolicy, buildStage1Policy, mergeRules, violation
 export type { BuildPolicyOptions } from './catalog/build-policy.ts';
 export { NODE_MAJORS, nodeBaseline } from './catalog/baseline.ts';
 export type { NodeMajor } from './catalog/baseline.ts';
-export { ALWAYS_DENIED, ENOSYS_SYSCALLS } from './catalog/deny.ts';
+export { ALWAYS_DENIED, ENOSYS_SYSCALLS, SOFT_DENIALS } from './catalog/deny.ts';
+export type { SoftDenial } from './catalog/deny.ts';
 export { SELF_PID, bindSelfPid } from './catalog/self-pid.ts';
 export type { CatalogRule } from './catalog/types.ts';
 

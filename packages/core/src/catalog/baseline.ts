@@ -48,6 +48,10 @@ import {
   SECCOMP_GET_ACTION_AVAIL,
   SECCOMP_SET_MODE_FILTER,
   TCGETS,
+  TCSETS,
+  TCSETSF,
+  TCSETSW,
+  TIOCGPTN,
   TIOCGWINSZ,
 } from './constants.ts';
 import { OPEN_READ_ONLY } from './fs.ts';
@@ -74,7 +78,7 @@ const COMMON: readonly CatalogRule[] = [
   ...plain('the event loop', 'epoll_ctl', 'epoll_pwait'),
   ...plain('clocks when the vDSO cannot answer', 'clock_gettime'),
   ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); newfstatat is how glibc does fstat', 'read', 'write', 'close', 'lseek', 'fstat', 'newfstatat'),
-  ...plain('libuv asks what kind of socket its stdio are (a Node parent passes socketpairs)', 'getsockname', 'getsockopt'),
+  ...plain('libuv asks what kind of socket its stdio are (a Node parent passes socketpairs); process.report describes them', 'getsockname', 'getsockopt', 'getpeername'),
   {
     syscall: 'statx',
     when: [{ arg: 2, width: 32, op: 'flags_set', flags: AT_EMPTY_PATH }],
@@ -89,11 +93,11 @@ const COMMON: readonly CatalogRule[] = [
   },
   {
     syscall: 'ioctl',
-    when: [{ arg: 1, width: 32, op: 'in', values: [FIONBIO, FIONREAD, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ] }],
-    why: 'non-blocking mode, bytes available, close-on-exec, and isatty()/terminal size of stdio (reads terminal state only)',
+    when: [{ arg: 1, width: 32, op: 'in', values: [FIONBIO, FIONREAD, FIOCLEX, FIONCLEX, TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPTN] }],
+    why: 'non-blocking mode, bytes available, close-on-exec, isatty()/terminal size, whether a terminal is a pty master (libuv, TIOCGPTN), and the terminal modes Node restores at exit when stdio is a terminal (never TIOCSTI)',
   },
   ...plain('randomness and the identity OpenSSL and V8 check (crypto.randomBytes, fork detection)', 'getrandom', 'getpid', 'uname'),
-  ...plain('process and os facts (process.getuid, os.userInfo, os.getPriority, process.resourceUsage, os.constants)', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'getppid', 'getpriority', 'getrusage', 'umask', 'capget'),
+  ...plain('process and os facts (process.getuid, os.userInfo, os.getPriority, process.resourceUsage, process.report, the working directory)', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'getppid', 'getpriority', 'getrusage', 'umask', 'capget', 'getcwd'),
   { syscall: 'prlimit64', when: [{ arg: 2, op: 'eq', value: 0 }], why: 'reading resource limits (process.report, stack size); never setting them: new_limit must be NULL' },
   {
     syscall: 'prctl',

@@ -1,7 +1,8 @@
 /**
  * From a resolved declaration to a Policy: the Node baseline for the target Node version, the
  * rules of every granted capability merged per syscall (an unconditional grant absorbs the
- * conditional ones), the ENOSYS answers, and the violation action as the default. Path and port
+ * conditional ones), the ENOSYS answers and soft denials (EACCES for probes callers recover
+ * from), and the violation action as the default. Path and port
  * scopes do not appear here: they become Landlock rules, not seccomp rules.
  */
 
@@ -10,7 +11,7 @@ import { createPolicy } from '../policy/create-policy.ts';
 import type { Policy, RuleSpec } from '../policy/types.ts';
 import type { CapabilityName } from '../dsl/capabilities.ts';
 import { nodeBaseline, type NodeMajor } from './baseline.ts';
-import { ENOSYS_SYSCALLS } from './deny.ts';
+import { ENOSYS_SYSCALLS, SOFT_DENIALS, SOFT_DENIAL_ERRNO } from './deny.ts';
 import { FS_READ, FS_WRITE } from './fs.ts';
 import { DNS, NET_CONNECT, NET_LISTEN, NET_UDP, NET_UNIX } from './net.ts';
 import { SIGNAL, SPAWN, WORKER } from './proc.ts';
@@ -53,6 +54,9 @@ export function buildPolicy(resolved: ResolvedCapabilities, options: BuildPolicy
   const granted = [...resolved.grants].sort();
   const sources = [nodeBaseline(options.node), ...granted.map((name) => CAPABILITY_RULES[name])];
   const rules: RuleSpec[] = Object.keys(ENOSYS_SYSCALLS).map((syscall) => ({ syscall, action: ERRNO(ENOSYS) }));
+  for (const soft of SOFT_DENIALS) {
+    if (!soft.unless.some((name) => resolved.grants.has(name))) rules.push({ syscall: soft.syscall, when: soft.when, action: ERRNO(SOFT_DENIAL_ERRNO) });
+  }
   rules.push(...mergeRules(sources.flat()).map((rule) => ({ ...rule, action: ALLOW })));
   return createPolicy({ defaultAction: violationAction(resolved.onViolation), rules });
 }

@@ -11,6 +11,7 @@ export const O_CREAT = 0o100;
 export const O_TRUNC = 0o1000;
 export const O_APPEND = 0o2000;
 export const __O_TMPFILE = 0o20000000;
+export const O_NOCTTY = 0o400;
 /** Any of these in an open's flags makes it a write: fs.write. */
 export const O_WRITE_BITS = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | __O_TMPFILE;
 
@@ -49,9 +50,12 @@ export const FIONBIO = 0x5421;
 export const TIOCGPTN = 0x80045430;
 export const FIONCLEX = 0x5450;
 export const FIOCLEX = 0x5451;
+/** Share a file's blocks with another (copy-on-write copies, COPYFILE_FICLONE). */
+export const FICLONE = 0x40049409;
 
 // Sockets.
 export const AF_UNIX = 1;
+export const AF_NETLINK = 16;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const SOCK_STREAM = 1;

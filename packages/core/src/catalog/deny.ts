@@ -6,6 +6,41 @@
  * action like any undeclared syscall; the list exists so tests can prove no capability grants them.
  */
 
+import type { CapabilityName } from '../dsl/capabilities.ts';
+import type { ConditionSpec } from '../policy/types.ts';
+import { AF_NETLINK, O_NOCTTY, O_RDWR, O_WRITE_BITS } from './constants.ts';
+
+/** A call answered with an error instead of the violation action: its caller carries on without it. */
+export interface SoftDenial {
+  readonly syscall: string;
+  readonly when: readonly ConditionSpec[];
+  /** Declaring any of these grants the call instead. */
+  readonly unless: readonly CapabilityName[];
+  readonly why: string;
+}
+
+/** `EACCES`, the errno of {@link SOFT_DENIALS}. */
+export const SOFT_DENIAL_ERRNO = 13;
+
+/**
+ * Probes Node and glibc make on their own and recover from. Killing them would kill ordinary
+ * programs; answering EACCES keeps the capability denied and the program running.
+ */
+export const SOFT_DENIALS: readonly SoftDenial[] = [
+  {
+    syscall: 'socket',
+    when: [{ arg: 0, width: 32, op: 'eq', value: AF_NETLINK }],
+    unless: [],
+    why: "getaddrinfo's AI_ADDRCONFIG (every connect by host name) probes the interfaces over NETLINK_ROUTE and goes on without them; no capability grants netlink (as root it could change routes), so os.networkInterfaces() fails",
+  },
+  ...(['openat', 'open'] as const).map((syscall) => ({
+    syscall,
+    when: [{ arg: syscall === 'openat' ? 2 : 1, width: 32 as const, op: 'masked_eq' as const, mask: O_WRITE_BITS | O_NOCTTY, value: O_RDWR | O_NOCTTY }],
+    unless: ['fs.write'] as const,
+    why: 'libuv reopens a terminal read-write (O_NOCTTY) for stdio; refused, it keeps the descriptor it was given',
+  })),
+];
+
 /** Answered with ENOSYS whatever is declared: callers fall back to something the filter can check. */
 export const ENOSYS_SYSCALLS: Readonly<Record<string, string>> = {
   clone3: 'its flags live in a struct the filter cannot read; glibc falls back to clone',

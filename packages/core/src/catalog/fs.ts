@@ -5,7 +5,7 @@
  * calls `mkdir` and `readlink`, and names a table lacks (aarch64 has no legacy forms) are skipped.
  */
 
-import { O_WRITE_BITS } from './constants.ts';
+import { FICLONE, O_WRITE_BITS } from './constants.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 /** Opening read-only: none of the write, create, truncate, append or tmpfile bits. */
@@ -34,4 +34,5 @@ export const FS_WRITE: readonly CatalogRule[] = [
   ...plain('change modes, owners and times (fs.chmod, fs.chown, fs.utimes)', 'chmod', 'fchmod', 'fchmodat', 'chown', 'fchown', 'lchown', 'fchownat', 'utimensat', 'utimes', 'futimesat'),
   ...plain('file locks on descriptors the program holds', 'flock'),
   ...plain('umask is consulted by fs.mkdir/writeFile modes', 'umask'),
+  { syscall: 'ioctl', when: [{ arg: 1, width: 32, op: 'eq', value: FICLONE }], why: 'fs.copyFile with COPYFILE_FICLONE shares blocks with the copy' },
 ];

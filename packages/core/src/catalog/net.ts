@@ -27,7 +27,7 @@ const MESSAGES = plain('datagram and message I/O (sendmsg/recvmsg also carry lib
 
 export const NET_CONNECT: readonly CatalogRule[] = [
   socket([AF_INET, AF_INET6], SOCK_STREAM, 'TCP client sockets (net.connect, http, https, fetch)'),
-  ...plain('connect a TCP socket (ports are scoped by Landlock)', 'connect'),
+  ...plain('connect a TCP socket, from a chosen local address if asked (ports are scoped by Landlock)', 'connect', 'bind'),
   ...SOCKET_IO,
   ...MESSAGES,
 ];
@@ -54,11 +54,17 @@ export const NET_UNIX: readonly CatalogRule[] = [
   ...MESSAGES,
 ];
 
+/**
+ * Queries over UDP to the resolvers (connected sockets: no bind, so no listening), and the name
+ * service: nscd's unix socket, /etc/hosts and friends (read-only opens are in the baseline). No TCP:
+ * DNS over TCP is only a fallback for truncated answers, and a TCP socket would make dns a TCP
+ * client to any port. UDP cannot be scoped by Landlock: dns can send datagrams to any address.
+ */
 export const DNS: readonly CatalogRule[] = [
   socket([AF_INET, AF_INET6], SOCK_DGRAM, 'UDP queries to the resolvers in resolv.conf (dns.resolve, getaddrinfo)'),
-  socket([AF_INET, AF_INET6], SOCK_STREAM, 'TCP fallback for truncated DNS answers'),
-  socket([AF_UNIX], SOCK_STREAM, "glibc's getaddrinfo first tries nscd's unix socket"),
-  ...plain('send queries and read answers', 'connect', 'bind', 'poll', 'ppoll'),
+  socket([AF_UNIX], SOCK_STREAM, "glibc's name service first asks nscd over a unix socket (getaddrinfo, os.userInfo)"),
+  ...plain('send queries and read answers', 'connect', 'poll', 'ppoll'),
+  ...plain("c-ares checks /etc/hosts by path", 'stat', 'newfstatat'),
   ...SOCKET_IO,
   ...MESSAGES,
 ];

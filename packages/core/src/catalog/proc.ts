@@ -23,6 +23,8 @@ export const SPAWN: readonly CatalogRule[] = [
   ...plain('stdio pipes and the exec-error pipe between parent and child', 'socketpair', 'pipe', 'pipe2', 'dup2', 'dup3'),
   ...plain('libuv sizes and shuts down the socketpairs it uses for piped stdio', 'setsockopt', 'getsockopt', 'shutdown'),
   ...plain('wait for and reap children (signalling them, subprocess.kill, is `signal`)', 'wait4', 'waitid'),
+  ...plain('fork()\'s IPC channel passes messages and handles over its socketpair', 'sendmsg', 'recvmsg'),
+  ...plain('the spawn cwd option: the child changes directory before exec', 'chdir', 'fchdir'),
   ...plain('detached children start a session or process group', 'setsid', 'setpgid', 'getpgid', 'getsid'),
   ...plain('spawnSync and execSync run a private event loop', 'epoll_create1', 'eventfd2'),
   ...plain('a spawned Node\'s own start-up (measured: the startup sets in measured/): V8 probes memory protection keys', 'pkey_alloc', 'sysinfo', 'capget'),

@@ -1,0 +1,195 @@
+/**
+ * fs.read: reading files and metadata, sync, callback, promises, streams, FileHandle, watchers,
+ * and loading modules from disk. Everything reads the shared fixture tree (`ctx.fixtures`, laid out
+ * by `fixtures.mjs`), which no operation writes.
+ */
+import { once } from 'node:events';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { define, expectCode, readText, sleep, within } from './util.mjs';
+
+/** @param {{ fixtures: string }} ctx @param {string} name */
+const at = (ctx, name) => join(ctx.fixtures, name);
+const names = (list) => list.map((entry) => (typeof entry === 'string' ? entry : entry.name)).sort().join(',');
+
+const whole = define(['fs.read'], {
+  'fs.readFileSync': async (ctx) => fs.readFileSync(at(ctx, 'in.txt'), 'utf8'),
+  'fs.readFile.callback': async (ctx) => promisify(fs.readFile)(at(ctx, 'in.txt'), 'utf8'),
+  'fs.promises.readFile': async (ctx) => fsp.readFile(at(ctx, 'in.txt'), 'utf8'),
+  'fs.promises.readFile.1MiB': async (ctx) => (await fsp.readFile(at(ctx, 'big.bin'))).length,
+  'fs.readFileSync.url': async (ctx) => fs.readFileSync(pathToFileURL(at(ctx, 'in.txt')), 'utf8'),
+  'fs.readFileSync.proc-self-status': async () => fs.readFileSync('/proc/self/status', 'utf8').startsWith('Name:'),
+  'fs.readFileSync.enoent': async (ctx) => expectCode(() => fs.readFileSync(at(ctx, 'missing.txt')), 'ENOENT'),
+});
+
+const metadata = define(['fs.read'], {
+  'fs.statSync': async (ctx) => fs.statSync(at(ctx, 'in.txt')).size,
+  'fs.stat.callback': async (ctx) => (await promisify(fs.stat)(at(ctx, 'in.txt'))).size,
+  'fs.promises.stat': async (ctx) => (await fsp.stat(at(ctx, 'in.txt'))).size,
+  'fs.statSync.bigint': async (ctx) => typeof fs.statSync(at(ctx, 'in.txt'), { bigint: true }).size,
+  'fs.lstatSync.symlink': async (ctx) => fs.lstatSync(at(ctx, 'link')).isSymbolicLink(),
+  'fs.promises.lstat': async (ctx) => (await fsp.lstat(at(ctx, 'link'))).isSymbolicLink(),
+  'fs.existsSync': async (ctx) => `${fs.existsSync(at(ctx, 'in.txt'))} ${fs.existsSync(at(ctx, 'missing.txt'))}`,
+  'fs.accessSync.R_OK': async (ctx) => fs.accessSync(at(ctx, 'in.txt'), fs.constants.R_OK),
+  'fs.promises.access': async (ctx) => fsp.access(at(ctx, 'in.txt')),
+  'fs.accessSync.enoent': async (ctx) => expectCode(() => fs.accessSync(at(ctx, 'missing.txt')), 'ENOENT'),
+  'fs.statfsSync': async (ctx) => typeof fs.statfsSync(ctx.fixtures).bsize,
+  'fs.promises.statfs': async (ctx) => typeof (await fsp.statfs(ctx.fixtures)).bsize,
+  'fs.realpathSync': async (ctx) => fs.realpathSync(at(ctx, 'link')) === at(ctx, 'in.txt'),
+  'fs.realpathSync.native': async (ctx) => fs.realpathSync.native(at(ctx, 'link')) === at(ctx, 'in.txt'),
+  'fs.promises.realpath': async (ctx) => (await fsp.realpath(at(ctx, 'link'))) === at(ctx, 'in.txt'),
+  'fs.readlinkSync': async (ctx) => fs.readlinkSync(at(ctx, 'link')),
+  'fs.promises.readlink': async (ctx) => fsp.readlink(at(ctx, 'link')),
+  'process.chdir': async (ctx) => {
+    const before = process.cwd();
+    process.chdir(join(ctx.fixtures, 'sub'));
+    try {
+      return fs.readFileSync('a.txt', 'utf8');
+    } finally {
+      process.chdir(before);
+    }
+  },
+});
+
+const directories = define(['fs.read'], {
+  'fs.readdirSync': async (ctx) => names(fs.readdirSync(join(ctx.fixtures, 'sub'))),
+  'fs.readdir.withFileTypes': async (ctx) => names(await promisify(fs.readdir)(join(ctx.fixtures, 'sub'), { withFileTypes: true })),
+  'fs.promises.readdir.recursive': async (ctx) => (await fsp.readdir(join(ctx.fixtures, 'sub'), { recursive: true })).sort().join(','),
+  'fs.promises.opendir': async (ctx) => {
+    const seen = [];
+    for await (const entry of await fsp.opendir(join(ctx.fixtures, 'sub'))) seen.push(entry.name);
+    return names(seen);
+  },
+  'fs.opendirSync.readSync': async (ctx) => {
+    const dir = fs.opendirSync(join(ctx.fixtures, 'sub'));
+    const seen = [];
+    for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) seen.push(entry.name);
+    dir.closeSync();
+    return names(seen);
+  },
+  'fs.globSync': { minNode: 22, run: async (ctx) => fs.globSync('sub/**/*.txt', { cwd: ctx.fixtures }).sort().join(',') },
+  'fs.promises.glob': { minNode: 22, run: async (ctx) => { const seen = []; for await (const path of fsp.glob('*.txt', { cwd: ctx.fixtures })) seen.push(path); return seen.sort().join(','); } },
+});
+
+const descriptors = define(['fs.read'], {
+  'fs.openSync-readSync-position': async (ctx) => {
+    const fd = fs.openSync(at(ctx, 'in.txt'), 'r');
+    try {
+      const buffer = Buffer.alloc(7);
+      fs.readSync(fd, buffer, 0, 7, 6);
+      return `${buffer} ${fs.fstatSync(fd).size}`;
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  'fs.read.callback-position': async (ctx) => {
+    const fd = await promisify(fs.open)(at(ctx, 'in.txt'), 'r');
+    try {
+      const { bytesRead, buffer } = await promisify(fs.read)(fd, { buffer: Buffer.alloc(5), position: 0 });
+      return `${bytesRead} ${buffer}`;
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  'fs.readvSync': async (ctx) => {
+    const fd = fs.openSync(at(ctx, 'in.txt'), 'r');
+    try {
+      const parts = [Buffer.alloc(5), Buffer.alloc(9)];
+      return `${fs.readvSync(fd, parts, 0)} ${parts.join('|')}`;
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  'filehandle.read-stat': async (ctx) => {
+    const handle = await fsp.open(at(ctx, 'in.txt'), 'r');
+    try {
+      const { bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+      return `${bytesRead} ${(await handle.stat()).size}`;
+    } finally {
+      await handle.close();
+    }
+  },
+  'filehandle.readFile': async (ctx) => {
+    const handle = await fsp.open(at(ctx, 'in.txt'));
+    try {
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  },
+  'filehandle.readLines': async (ctx) => {
+    const handle = await fsp.open(at(ctx, 'lines.txt'));
+    const lines = [];
+    for await (const line of handle.readLines()) lines.push(line);
+    return lines.join('|');
+  },
+  'filehandle.createReadStream': async (ctx) => {
+    const handle = await fsp.open(at(ctx, 'in.txt'));
+    return readText(handle.createReadStream({ encoding: 'utf8' }));
+  },
+});
+
+const streams = define(['fs.read'], {
+  'fs.createReadStream': async (ctx) => readText(fs.createReadStream(at(ctx, 'in.txt'))),
+  'fs.createReadStream.range-1MiB': async (ctx) => {
+    let total = 0;
+    for await (const chunk of fs.createReadStream(at(ctx, 'big.bin'), { start: 1024, highWaterMark: 16 * 1024 })) total += chunk.length;
+    return total;
+  },
+  'readline.over-file-stream': async (ctx) => {
+    const lines = [];
+    for await (const line of readline.createInterface({ input: fs.createReadStream(at(ctx, 'lines.txt')), crlfDelay: Infinity })) lines.push(line);
+    return lines.join('|');
+  },
+});
+
+const watchers = define(['fs.read'], {
+  'fs.watch.start-close': async (ctx) => {
+    const watcher = fs.watch(ctx.fixtures);
+    await sleep(10);
+    watcher.close();
+    await within(once(watcher, 'close'), 2000, 'watcher close');
+  },
+  'fs.promises.watch.abort': async (ctx) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 10);
+    try {
+      for await (const _ of fsp.watch(ctx.fixtures, { signal: controller.signal })) break;
+    } catch (error) {
+      if (/** @type {Error} */ (error).name !== 'AbortError') throw error;
+    }
+    return 'aborted';
+  },
+});
+
+/** Node's module resolvers take any failed stat of a candidate file for "not there". */
+const notFound = { codes: ['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'], why: "Node's module resolver reports a failed stat as a missing module" };
+
+const modules = define(['fs.read'], {
+  'import.esm-from-disk': { deniedAs: notFound, run: async (ctx) => (await import(pathToFileURL(at(ctx, 'mod.mjs')).href)).default },
+  'import.json-with-attributes': { deniedAs: notFound, run: async (ctx) => (await import(pathToFileURL(at(ctx, 'data.json')).href, { with: { type: 'json' } })).default.kind },
+  'require.cjs-from-disk': { deniedAs: notFound, run: async (ctx) => createRequire(at(ctx, 'in.txt'))('./mod.cjs') },
+});
+
+/** @type {import('../operations.mjs').Operation[]} */
+/**
+ * Opening a named file read-only and reading it is in the Node baseline at the seccomp level (Node
+ * reads time-zone data and /proc files lazily, and seccomp cannot see paths), so without fs.read
+ * these still work until Landlock scopes paths (#4). Their denied case is not a seccomp question.
+ */
+const PATH_SCOPED = 'opening a named file read-only is in the baseline (lazy readers); which files is Landlock\'s job (#4)';
+const pathScoped = new Set([
+  'fs.readFileSync', 'fs.readFile.callback', 'fs.promises.readFile', 'fs.promises.readFile.1MiB', 'fs.readFileSync.url',
+  'fs.readFileSync.proc-self-status', 'fs.readFileSync.enoent', 'fs.realpathSync.native', 'fs.realpathSync', 'fs.promises.realpath', 'fs.readlinkSync', 'fs.promises.readlink',
+  'fs.createReadStream', 'fs.createReadStream.range-1MiB', 'readline.over-file-stream', 'filehandle.readFile', 'filehandle.readLines',
+  'filehandle.createReadStream',
+]);
+
+export default [...whole, ...metadata, ...directories, ...descriptors, ...streams, ...watchers, ...modules].map((op) =>
+  pathScoped.has(op.name) ? { ...op, inseparable: { ...op.inseparable, 'fs.read': PATH_SCOPED } } : op,
+);
