@@ -7,6 +7,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import type { PrecompiledSandbox } from '@syscage/runtime/loader';
 import {
   buildPolicy,
   buildStage1Policy,
@@ -35,13 +36,7 @@ export interface CompiledDeclaration {
 }
 
 /** The argument of `applyPrecompiled()` (`@syscage/runtime/loader`), as the loader module embeds it. */
-export interface PrecompiledPayload {
-  readonly grants: readonly string[];
-  readonly onViolation: 'kill' | 'errno';
-  readonly unsupported: 'error' | 'warn';
-  readonly filters: Readonly<Partial<Record<ArchName, string>>>;
-  readonly stage1: Readonly<Partial<Record<ArchName, string>>>;
-}
+export type PrecompiledPayload = PrecompiledSandbox;
 
 function toFilter(bytes: Uint8Array): ArchFilter {
   return { bytes, base64: Buffer.from(bytes).toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex'), instructions: bytes.length / 8 };
