@@ -9,7 +9,8 @@ const { join } = await import('node:path');
 const { once } = await import('node:events');
 
 const work = process.env.SYSCAGE_WORK_DIR ?? os.tmpdir();
-for (const path of [join(work, 'workload.sock'), '\0syscage-baseline-abstract']) {
+// Named per process: the check runs workloads in parallel, and a shared name collides (EADDRINUSE).
+for (const path of [join(work, `workload-${process.pid}.sock`), `\0syscage-baseline-abstract-${process.pid}`]) {
   const server = net.createServer((socket) => socket.pipe(socket));
   server.listen(path);
   await once(server, 'listening');
