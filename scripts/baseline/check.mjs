@@ -32,6 +32,7 @@ import { installNode, NODE_MAJORS, REPO_ROOT } from './install-node.mjs';
 import { decodeString, parseTrace, splitCall } from './parse-strace.mjs';
 import { runWorkload } from './run-workload.mjs';
 import { findWorkload, MARKER_PATH, WORKLOADS } from './workloads.mjs';
+import { poolOrThrow } from './pool.mjs';
 
 /** Sandboxed runs per workload and Node version. */
 export const DEFAULT_RUNS = 20;
@@ -287,28 +288,6 @@ export function checkInstallPoint(text, { major, at, output }) {
 }
 
 /**
- * Runs `tasks` with at most `jobs` in flight (results in task order).
- *
- * @template T
- * @param {Array<() => Promise<T>>} tasks
- * @param {number} jobs
- * @returns {Promise<T[]>}
- */
-async function pool(tasks, jobs) {
-  /** @type {T[]} */
-  const results = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await /** @type {() => Promise<T>} */ (tasks[i])();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
-  return results;
-}
-
-/**
  * @param {string} dir
  * @returns {string}  a fresh file name in `dir`.
  */
@@ -504,7 +483,7 @@ export async function check(options = {}) {
       }
     }
     log(`install point and ${REFERENCE_RUNS} reference runs per workload (${setup.length} runs)...`);
-    await pool(setup, jobs);
+    await poolOrThrow(setup, jobs);
     /** @type {Map<string, Reference>} */
     const references = new Map();
     for (const node of nodes) {
@@ -550,7 +529,7 @@ export async function check(options = {}) {
         }
       }
     }
-    await pool(tasks, jobs);
+    await poolOrThrow(tasks, jobs);
 
     // 5: diagnosis of every failing workload, and of the negative control.
     const failing = [...stoppedRuns.keys()];
@@ -571,7 +550,7 @@ export async function check(options = {}) {
         negativeDiagnoses.set(node.major, await diagnose({ node, workload: negative, caps: NEGATIVE_CONTROL.caps, tries: 1, chain: 0, at, dir }));
       });
     }
-    await pool(diagnosisTasks, jobs);
+    await poolOrThrow(diagnosisTasks, jobs);
 
     // Report.
     const lines = [];

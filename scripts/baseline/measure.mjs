@@ -26,6 +26,7 @@ import { CLEAN_PATH, runWorkload } from './run-workload.mjs';
 import { stableStringify } from './stable-json.mjs';
 import { mergeRuns, summariseTrace } from './summarise.mjs';
 import { findWorkload, MARKER_PATH, WORKLOADS } from './workloads.mjs';
+import { pool } from './pool.mjs';
 
 /** Default number of traced runs per workload and Node version. */
 export const DEFAULT_RUNS = 8;
@@ -79,29 +80,6 @@ export async function traceRun(node, workload, traceFile, inject = []) {
 function describeNode(node) {
   const script = 'console.log(JSON.stringify({ node: process.version, v8: process.versions.v8, libuv: process.versions.uv, glibc: process.report.getReport().header.glibcVersionRuntime }))';
   return JSON.parse(execFileSync(node, ['-e', script], { encoding: 'utf8', env: { PATH: CLEAN_PATH } }));
-}
-
-/**
- * Runs `tasks` with at most `jobs` in flight.
- *
- * @template T
- * @param {Array<() => Promise<T>>} tasks
- * @param {number} jobs
- * @returns {Promise<Array<PromiseSettledResult<T>>>}
- */
-async function pool(tasks, jobs) {
-  /** @type {Array<PromiseSettledResult<T>>} */
-  const results = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      try { results[i] = { status: 'fulfilled', value: await /** @type {() => Promise<T>} */ (tasks[i])() }; }
-      catch (reason) { results[i] = { status: 'rejected', reason }; }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
-  return results;
 }
 
 /**
