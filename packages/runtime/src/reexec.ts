@@ -2,9 +2,9 @@
  * The one re-execution the sandbox may need: when the process already holds io_uring rings
  * (Node ≥ 22 makes them at start-up), it installs a first-stage filter that answers
  * io_uring_setup/enter/register with ENOSYS and executes itself again: same pid, argv, execArgv,
- * environment, working directory and descriptors (descriptors Node marked close-on-exec are not
- * inherited, except the IPC channel of a `fork()`ed child, kept on purpose). libuv then falls back to epoll and no ring ever
- * exists. The first-stage filter stays (filters survive execve); it allows everything else and its
+ * environment, working directory and descriptors (those Node marked close-on-exec are not
+ * inherited, except a `fork()`ed child's IPC channel, kept on purpose). libuv then falls back to
+ * epoll and no ring ever exists. The first-stage filter stays (filters survive execve); it allows everything else and its
  * answers are constant, so the kernel's cache keeps it free for allowed syscalls.
  */
 

@@ -2,8 +2,10 @@
  * What no declaration can grant, and the few denials that answer ENOSYS instead of the violation
  * action. ENOSYS is for calls libc or libuv probe and fall back from: clone3 (glibc falls back to
  * clone, whose flags the filter can read) and io_uring (libuv falls back to epoll and the
- * threadpool; io_uring operations would bypass seccomp). Everything else here gets the violation
- * action like any undeclared syscall; the list exists so tests can prove no capability grants them.
+ * threadpool; io_uring operations would bypass seccomp). Soft denials answer EACCES for probes
+ * their callers recover from (netlink interface checks, libuv's terminal reopen). Everything on
+ * ALWAYS_DENIED gets the violation action like any undeclared syscall; the list exists so tests
+ * can prove no capability grants one.
  */
 
 import type { CapabilityName } from '../dsl/capabilities.ts';
