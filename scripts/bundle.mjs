@@ -1,7 +1,7 @@
 // Replaces each package's dist/index.js (tsc's output, one module per source file) with a single
 // bundled module: Node loads ES modules at roughly a millisecond apiece, and a sandboxed program
 // loads these before anything else, so one file per package keeps start-up cheap. Declarations
-// and the separately exported subpaths (@syscage/core/errors, /self-pid) stay tsc's, and the
+// and the separately exported subpaths (@syscage/core/errors, /self-pid, /landlock-rights) stay tsc's, and the
 // bundles import those rather than copy them, so there is one SyscageError class.
 //   node scripts/bundle.mjs   (run by `pnpm build` after tsc)
 import { build } from 'esbuild';
@@ -37,7 +37,7 @@ await build({
   entryPoints: ['packages/core/src/index.ts'],
   outfile: 'packages/core/dist/index.js',
   allowOverwrite: true,
-  plugins: [keepSeparate(['errors', 'catalog/self-pid'])],
+  plugins: [keepSeparate(['errors', 'catalog/self-pid', 'landlock/rights'])],
 });
 // Two entries sharing one chunk: a built program's loader and the public API must see the same
 // sandbox state (status() after applyPrecompiled()).

@@ -31,6 +31,13 @@ export type { SoftDenial } from './catalog/deny.ts';
 export { SELF_PID, bindSelfPid } from './catalog/self-pid.ts';
 export type { CatalogRule } from './catalog/types.ts';
 
+export { ABI_KERNELS, FILE_RIGHTS, FS_RIGHTS, NET_RIGHTS, SCOPE_RIGHTS, TSYNC_ABI, rightAbi, rightsMask } from './landlock/rights.ts';
+export type { FsRight, LandlockRight, NetRight, ScopeRight } from './landlock/rights.ts';
+export { isEmptyPlan, planLandlock, requiredAbi } from './landlock/plan.ts';
+export type { LandlockPathRule, LandlockPlan, LandlockPortRule, LandlockRequirement, PlanLandlockOptions } from './landlock/plan.ts';
+export { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS } from './landlock/implicit.ts';
+export type { ImplicitPath } from './landlock/implicit.ts';
+
 export { compilePolicy } from './bpf/compile.ts';
 export type { CompileOptions, CompiledFilter, Layout } from './bpf/compile.ts';
 export { findProgramError, simulate, validateProgram } from './bpf/simulate.ts';

@@ -6,12 +6,16 @@
  * turns them into one line and an exit.
  */
 
+import type { LandlockPlan } from '@syscage/core';
 import { bindSelfPid } from '@syscage/core/self-pid';
+import { TSYNC_ABI } from '@syscage/core/landlock-rights';
 import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
+import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
+import { checkLandlockSupport, landlockAbi, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
-import { reexecWithoutIoUring, takeReexecMarker } from './reexec.ts';
+import { reexecSelf, takeReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
 import { violationHint } from './violation.ts';
 
@@ -29,6 +33,18 @@ export interface PreparedSandbox {
   readonly filter: (arch: LoaderArchName) => Uint8Array | undefined;
   /** The first-stage filter (io_uring → ENOSYS) for an architecture, for the re-execution. */
   readonly stage1: (arch: LoaderArchName) => Uint8Array | undefined;
+  /** Path and port scoping (core's `planLandlock`); absent: none. */
+  readonly landlock?: LandlockPlan | undefined;
+}
+
+/** What `status()` reports about Landlock. */
+export interface LandlockStatus {
+  /** The kernel's Landlock ABI (0: none). */
+  readonly abi: number;
+  /** Whether the process is inside the domain (every thread). */
+  readonly applied: boolean;
+  /** Rights the declaration needed that the kernel lacks, accepted under `best-effort`. */
+  readonly widened: readonly string[];
 }
 
 /** What `status()` reports. */
@@ -39,8 +55,10 @@ export interface SandboxStatus {
   readonly arch: LoaderArchName | undefined;
   /** The Node major the process runs. */
   readonly node: number;
-  /** Whether the process was re-executed to start without io_uring rings. */
+  /** Whether the process was re-executed (to start without io_uring rings, or inside the Landlock domain). */
   readonly reexecuted: boolean;
+  /** Landlock, when the declaration has anything for it to scope. */
+  readonly landlock: LandlockStatus | undefined;
   /** Filters syscage installed in this process (sandbox, then each narrow). */
   readonly layers: number;
   /** `Seccomp_filters` from /proc: every filter on this thread, inherited ones included. */
@@ -52,6 +70,7 @@ interface State {
   onViolation: 'kill' | 'errno';
   arch: LoaderArchName;
   reexecuted: boolean;
+  landlock: LandlockStatus | undefined;
   layers: number;
 }
 
@@ -66,6 +85,7 @@ export function readStatus(): SandboxStatus {
     arch: state?.arch,
     node: Number(process.versions.node.split('.')[0]),
     reexecuted: state?.reexecuted ?? false,
+    landlock: state?.landlock,
     layers: state?.layers ?? 0,
     kernelFilters: readSeccompStatus()?.filters,
   };
@@ -86,19 +106,18 @@ function checkApplicable(unsupported: 'error' | 'warn'): LoaderArchName | undefi
   return arch.name;
 }
 
-/** Applies `prepared`; on Node ≥ 22 the first call may re-execute the process (and not return). */
+/**
+ * Applies `prepared`. The first call may re-execute the process (and not return): on Node ≥ 22 to
+ * start without io_uring rings, and below Landlock ABI 8 to bring every thread into the domain.
+ */
 export function applySandbox(prepared: PreparedSandbox): void {
   if (state !== undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was already applied in this process.', hint: 'Call narrow() to take capabilities away later.' });
   const arch = checkApplicable(prepared.unsupported);
   if (arch === undefined) return;
-  const reexecuted = takeReexecMarker();
+  const marker = takeReexecMarker();
   const rings = findIoUringFds();
-  if (rings.length > 0) {
-    if (reexecuted) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `io_uring descriptors ${rings.join(', ')} exist even after restarting without io_uring.`, hint: 'Report this with your Node version; start the program with `syscage exec` meanwhile.' });
-    const stage1 = prepared.stage1(arch);
-    if (stage1 === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no first-stage filter for ${arch}.`, hint: 'Rebuild the program with the current plugin.' });
-    reexecWithoutIoUring(stage1);
-  }
+  if (marker !== undefined && rings.length > 0) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `io_uring descriptors ${rings.join(', ')} exist even after restarting without io_uring.`, hint: 'Report this with your Node version; start the program with `syscage exec` meanwhile.' });
+  const landlock = marker === undefined ? enterLandlock(prepared.landlock, arch, rings.length > 0 ? prepared.stage1(arch) : undefined, rings.length > 0) : restartedLandlock(prepared.landlock, marker.landlockAbi);
   const filter = prepared.filter(arch);
   if (filter === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no filter for ${arch}.`, hint: `Rebuild with ${arch} among the plugin's arches.` });
   installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch });
@@ -108,7 +127,73 @@ export function applySandbox(prepared: PreparedSandbox): void {
       if (hint) process.stderr.write(`${hint}\n`);
     });
   }
-  state = { grants: [...prepared.grants], onViolation: prepared.onViolation, arch, reexecuted, layers: 1 };
+  state = { grants: [...prepared.grants], onViolation: prepared.onViolation, arch, reexecuted: marker !== undefined, landlock, layers: 1 };
+}
+
+/**
+ * Enters the Landlock domain before anything else: with TSYNC where the kernel has it, otherwise
+ * on this thread followed by a restart (which also drops io_uring rings). Without rings and
+ * without anything for Landlock to do, nothing restarts.
+ */
+function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, stage1: Uint8Array | undefined, hasRings: boolean): LandlockStatus | undefined {
+  if (hasRings && stage1 === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no first-stage filter for ${arch}.`, hint: 'Rebuild the program with the current plugin.' });
+  if (plan === undefined) {
+    if (hasRings) reexecSelf({ stage1, landlockAbi: 0 });
+    return undefined;
+  }
+  const abi = landlockAbi();
+  const allThreads = abi >= TSYNC_ABI;
+  const result = restrictLandlock(plan, { allThreads, placeholders: placeholders() });
+  const status = { abi, applied: result.applied, widened: result.widened.map((w) => w.right) };
+  if (hasRings || (result.applied && !allThreads)) reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0 });
+  return status;
+}
+
+/** The Landlock state of a restarted process: the domain was entered before the restart. */
+function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): LandlockStatus | undefined {
+  if (plan === undefined) return undefined;
+  const abi = landlockAbi();
+  const widened = checkLandlockSupport(plan, abi).map((w) => w.right);
+  return { abi, applied: markedAbi > 0, widened };
+}
+
+/** The values of the implicit read set's placeholders for this process (core's implicit.ts). */
+function placeholders(): LandlockPlaceholders {
+  const { dirname } = process.getBuiltinModule('node:path');
+  const { existsSync, realpathSync } = process.getBuiltinModule('node:fs');
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const real = (file: string | undefined): string | undefined => {
+    try {
+      return file === undefined ? undefined : realpathSync(file);
+    } catch {
+      return undefined;
+    }
+  };
+  const packageRoot = (file: string | undefined): string | undefined => {
+    for (let dir = file && dirname(file); dir !== undefined && dir !== dirname(dir); dir = dirname(dir)) {
+      if (existsSync(`${dir}/package.json`)) return dir;
+    }
+    return undefined;
+  };
+  const require = createRequire(import.meta.url);
+  const resolveReal = (id: string, from: NodeJS.Require = require): string | undefined => {
+    try {
+      return real(from.resolve(id));
+    } catch {
+      return undefined;
+    }
+  };
+  const ffiRs = resolveReal('ffi-rs');
+  const loader = [real(new URL(import.meta.url).pathname), resolveReal('@syscage/core'), ffiRs, ...platformBindings(ffiRs, resolveReal)].map(packageRoot).filter((dir): dir is string => dir !== undefined);
+  const main = real(process.argv[1]);
+  return { program: main && dirname(main), loader: [...new Set(loader)], node: real(process.execPath), interpreter: real(readInterpreter(process.execPath)) };
+}
+
+/** ffi-rs's platform packages that sit next to it (the loader may load one directly). */
+function platformBindings(ffiRs: string | undefined, resolveReal: (id: string, from: NodeJS.Require) => string | undefined): (string | undefined)[] {
+  if (ffiRs === undefined) return [];
+  const near = process.getBuiltinModule('node:module').createRequire(ffiRs);
+  return ['gnu', 'musl'].map((libc) => resolveReal(`@yuuang/ffi-rs-linux-${process.arch}-${libc}`, near));
 }
 
 /** Stacks one more (stricter) filter on an applied sandbox. */

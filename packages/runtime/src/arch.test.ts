@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// Relative until @syscage/core has an entry point; test-only, the shipped runtime never imports core's tables.
+// Test-only: the shipped runtime never imports core's tables.
 import { ARCHES, archFromNodeArch } from '@syscage/core';
 import { findLoaderArch, LOADER_ARCH_NAMES } from './arch.ts';
 
@@ -8,7 +8,13 @@ describe('loader arch facts', () => {
     const arch = findLoaderArch(nodeArch);
     const name = archFromNodeArch(nodeArch);
     expect(arch?.name).toBe(name);
-    expect(arch?.nrSeccomp).toBe(name && ARCHES[name].syscalls['seccomp']);
+    const table = name && ARCHES[name].syscalls;
+    expect(arch?.nrSeccomp).toBe(table && table['seccomp']);
+    expect(arch?.nrFcntl).toBe(table && table['fcntl']);
+    expect(arch?.nrExecve).toBe(table && table['execve']);
+    expect(arch?.nrLandlockCreateRuleset).toBe(table && table['landlock_create_ruleset']);
+    expect(table && table['landlock_add_rule']).toBe((arch?.nrLandlockCreateRuleset ?? 0) + 1);
+    expect(table && table['landlock_restrict_self']).toBe((arch?.nrLandlockCreateRuleset ?? 0) + 2);
   });
 
   it('cover the architectures core supports, and nothing else', () => {

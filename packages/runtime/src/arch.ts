@@ -17,6 +17,10 @@ export interface LoaderArch {
   readonly nrSeccomp: number;
   /** `__NR_fcntl`, to keep a descriptor open across the io_uring re-execution. */
   readonly nrFcntl: number;
+  /** `__NR_execve`, to re-execute on Node versions without `process.execve`. */
+  readonly nrExecve: number;
+  /** `__NR_landlock_create_ruleset`; `add_rule` and `restrict_self` follow it (the same on every arch). */
+  readonly nrLandlockCreateRuleset: number;
 }
 
 /**
@@ -24,8 +28,8 @@ export interface LoaderArch {
  * asm-generic numbering (`include/uapi/asm-generic/unistd.h`).
  */
 const LOADER_ARCHES: Readonly<Record<string, LoaderArch>> = {
-  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317, nrFcntl: 72 },
-  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277, nrFcntl: 25 },
+  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317, nrFcntl: 72, nrExecve: 59, nrLandlockCreateRuleset: 444 },
+  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277, nrFcntl: 25, nrExecve: 221, nrLandlockCreateRuleset: 444 },
 };
 
 /** Every architecture the loader supports, by kernel name. */

@@ -13,7 +13,8 @@ export type LoaderErrorCode =
   | 'UNSUPPORTED_PLATFORM'
   | 'UNSUPPORTED_ARCH'
   | 'INVALID_FILTER'
-  | 'FILTER_TOO_LARGE';
+  | 'FILTER_TOO_LARGE'
+  | 'LANDLOCK_UNAVAILABLE';
 
 /** What a loader error is made from; the same fields as core's `SyscageErrorInit`. */
 export interface LoaderErrorInit {

@@ -22,8 +22,8 @@ export interface SockFprog {
   readonly filter: Uint8Array;
 }
 
-/** One argument of {@link syscall}: an integer, or a `struct sock_fprog` passed by pointer. */
-export type SyscallArg = number | SockFprog;
+/** One argument of {@link syscall}: an integer, a `struct sock_fprog` or raw bytes, the last two passed by pointer. */
+export type SyscallArg = number | SockFprog | Uint8Array;
 
 /** What a libc call returned. */
 export interface NativeResult {
@@ -126,11 +126,29 @@ export function syscall(nr: number, a0: SyscallArg = 0, a1: SyscallArg = 0, a2: 
   return call('syscall', I64, [I64, ...args.map(argType)], [nr, ...args]);
 }
 
+/**
+ * Allocates `size` bytes with libc's `malloc` and returns the address, for structures that hold
+ * pointers to each other (execve's argv and envp). Never freed: the one caller replaces the
+ * process image right after.
+ */
+export function allocNative(size: number): number {
+  const address = call('malloc', binding().DataType.I64, [binding().DataType.I64], [size]).value;
+  if (address === 0) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `malloc(${size}) failed.`, hint: 'The process is out of memory.' });
+  return address;
+}
+
+/** Copies `bytes` to native memory at `address` (from {@link allocNative}). */
+export function writeNative(address: number, bytes: Uint8Array): void {
+  const { I64 } = binding().DataType;
+  call('memcpy', I64, [I64, bytesType(bytes), I64], [address, bytes, bytes.byteLength]);
+}
+
 function binding(): FfiBinding {
   return (loaded ??= load()).binding;
 }
 
 function call(funcName: string, retType: number, paramsType: unknown[], paramsValue: unknown[]): NativeResult {
+  paramsValue = paramsValue.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value));
   const result = binding().load({ library: LIBRARY, funcName, retType, paramsType, paramsValue, errno: true, freeResultMemory: false });
   return { value: result.value, errno: result.value === -1 ? result.errnoCode : 0 };
 }
@@ -139,10 +157,17 @@ function call(funcName: string, retType: number, paramsType: unknown[], paramsVa
 function argType(arg: SyscallArg): unknown {
   const { DataType, FFITypeTag } = binding();
   if (typeof arg === 'number') return DataType.I64;
+  if (arg instanceof Uint8Array) return bytesType(arg);
   return {
     len: DataType.I16, // `unsigned short`; ffi-rs has no U16, and len ≤ 4096 fits.
     filter: { ffiTypeTag: FFITypeTag.Array, type: DataType.U8Array, length: arg.filter.byteLength },
   };
+}
+
+/** ffi-rs type of a byte-array argument, passed as a pointer to its bytes (what ffi-rs's `arrayConstructor` makes). */
+function bytesType(bytes: Uint8Array): unknown {
+  const { DataType, FFITypeTag } = binding();
+  return { ffiTypeTag: FFITypeTag.Array, type: DataType.U8Array, length: bytes.byteLength };
 }
 
 /** The platform packages to try, best first; empty when we cannot tell (ffi-rs then decides). */

@@ -5,7 +5,10 @@
  */
 export { narrow, sandbox, status } from './sandbox.ts';
 export type { SandboxDecorator } from './sandbox.ts';
-export type { PreparedSandbox, SandboxStatus } from './apply.ts';
+export type { LandlockStatus, PreparedSandbox, SandboxStatus } from './apply.ts';
+export { checkLandlockSupport, landlockAbi, restrictLandlock } from './landlock.ts';
+export type { LandlockPlaceholders, LandlockResult, RestrictOptions } from './landlock.ts';
+export { execveProcess } from './execve.ts';
 export type { PrecompiledSandbox } from './loader.ts';
 export { missingCapability, violationHint } from './violation.ts';
 export { installFilter, installFilterOrExit } from './seccomp.ts';
@@ -13,5 +16,6 @@ export type { InstallOptions, InstallResult } from './seccomp.ts';
 export { readSeccompStatus, readThreadStatuses } from './proc-status.ts';
 export type { SeccompStatus, ThreadSeccompStatus } from './proc-status.ts';
 export type { LoaderArchName } from './arch.ts';
+export { readInterpreter } from './ffi.ts';
 export type { FfiInfo } from './ffi.ts';
 export type { LoaderError, LoaderErrorCode } from './errors.ts';

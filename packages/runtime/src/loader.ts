@@ -4,6 +4,7 @@
  * would, without loading the compiler. Exported as `@syscage/runtime/loader`.
  */
 
+import type { LandlockPlan } from '@syscage/core';
 import { applySandbox, failClosed } from './apply.ts';
 import type { LoaderArchName } from './arch.ts';
 
@@ -16,6 +17,8 @@ export interface PrecompiledSandbox {
   readonly filters: Readonly<Partial<Record<LoaderArchName, string>>>;
   /** `compilePolicy(buildStage1Policy(), arch).bytes` per architecture, base64. */
   readonly stage1: Readonly<Partial<Record<LoaderArchName, string>>>;
+  /** `planLandlock(...)` of the declaration: path and port scoping. Absent in builds before Landlock. */
+  readonly landlock?: LandlockPlan;
 }
 
 const decode = (text: string | undefined): Uint8Array | undefined => (text === undefined ? undefined : new Uint8Array(Buffer.from(text, 'base64')));
@@ -34,6 +37,7 @@ export function applyPrecompiled(sandbox: PrecompiledSandbox): void {
       unsupported: sandbox.unsupported,
       filter: (arch) => decode(sandbox.filters[arch]),
       stage1: (arch) => decode(sandbox.stage1[arch]),
+      landlock: sandbox.landlock,
     });
   } catch (error) {
     failClosed(error);

@@ -1,15 +1,21 @@
 /**
- * The one re-execution the sandbox may need: when the process already holds io_uring rings
- * (Node ≥ 22 makes them at start-up), it installs a first-stage filter that answers
- * io_uring_setup/enter/register with ENOSYS and executes itself again: same pid, argv, execArgv,
- * environment, working directory and descriptors (those Node marked close-on-exec are not
- * inherited, except a `fork()`ed child's IPC channel, kept on purpose). libuv then falls back to
- * epoll and no ring ever exists. The first-stage filter stays (filters survive execve); it allows everything else and its
- * answers are constant, so the kernel's cache keeps it free for allowed syscalls.
+ * The one re-execution a sandbox may need, for two reasons that share it:
+ * - io_uring: Node ≥ 22 makes rings at start-up, and ring operations bypass seccomp. A first-stage
+ *   filter answers io_uring_setup/enter/register with ENOSYS, so after the restart libuv falls
+ *   back to epoll and no ring ever exists. The first-stage filter stays (filters survive execve);
+ *   it allows everything else with constant answers, so the kernel's cache keeps it free.
+ * - Landlock below ABI 8 restricts only the calling thread, while Node already runs V8's and
+ *   libuv's threads. Restricting the main thread and then executing again puts every thread of the
+ *   new image into the domain, since they are all created after it.
+ * The restart keeps the pid, argv, execArgv, environment, working directory and descriptors (those
+ * Node marked close-on-exec are not inherited, except a `fork()`ed child's IPC channel, kept on
+ * purpose). The marker in the environment is trusted as the rest of the start-up environment is
+ * (NODE_OPTIONS could run code before the loader anyway).
  */
 
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
+import { execveProcess } from './execve.ts';
 import { syscall } from './ffi.ts';
 import { installFilter } from './seccomp.ts';
 
@@ -20,28 +26,36 @@ const FD_CLOEXEC = 1;
 /** Set in the environment of the re-executed process, removed again by the sandbox. */
 export const REEXEC_ENV = 'SYSCAGE_REEXEC';
 
-/** Whether this process is the re-executed one; removes the marker so children do not inherit it. */
-export function takeReexecMarker(): boolean {
-  const marked = process.env[REEXEC_ENV] === '1';
-  delete process.env[REEXEC_ENV];
-  return marked;
+/** What the process before the restart did, as the restarted one learns it. */
+export interface ReexecMarker {
+  /** The Landlock ABI the domain was entered with before the restart (0: none). */
+  readonly landlockAbi: number;
 }
 
-/** Installs `stage1` and replaces the process with a fresh start of itself. Does not return. */
-export function reexecWithoutIoUring(stage1: Uint8Array): never {
-  const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve;
-  if (typeof execve !== 'function') {
-    throw loaderError({
-      code: 'SECCOMP_UNAVAILABLE',
-      message: `This Node (${process.version}) holds io_uring rings, which bypass seccomp, and has no process.execve to restart without them.`,
-      hint: 'Upgrade to Node ≥ 22.15 (it has process.execve); UV_USE_IO_URING=1 on older Node makes rings too, so unset it.',
-    });
-  }
-  installFilter(stage1, { tsync: true });
+/** The marker when this process is the re-executed one (and removes it so children do not inherit it). */
+export function takeReexecMarker(): ReexecMarker | undefined {
+  const value = process.env[REEXEC_ENV];
+  delete process.env[REEXEC_ENV];
+  const match = value === undefined ? null : /^1(?::landlock=(\d+))?$/.exec(value);
+  if (match === null) return undefined;
+  return { landlockAbi: Number(match[1] ?? 0) };
+}
+
+/** How to restart. */
+export interface ReexecOptions {
+  /** A first-stage filter to install before the restart (io_uring → ENOSYS), if rings exist. */
+  readonly stage1?: Uint8Array | undefined;
+  /** The Landlock ABI of the domain the calling thread entered (0: none). */
+  readonly landlockAbi: number;
+}
+
+/** Installs `stage1` if given and replaces the process with a fresh start of itself. Does not return. */
+export function reexecSelf(options: ReexecOptions): never {
+  if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: true });
   keepIpcChannel();
   const args = [process.argv0, ...process.execArgv, ...process.argv.slice(1)];
-  execve.call(process, process.execPath, args, { ...process.env, [REEXEC_ENV]: '1' });
-  throw new Error('process.execve returned');
+  const marker = options.landlockAbi > 0 ? `1:landlock=${options.landlockAbi}` : '1';
+  return execveProcess(process.execPath, args, { ...process.env, [REEXEC_ENV]: marker });
 }
 
 /**
@@ -54,6 +68,6 @@ function keepIpcChannel(): void {
   if (!Number.isInteger(fd) || fd < 3 || arch === undefined) return;
   const flags = syscall(arch.nrFcntl, fd, F_GETFD);
   if (flags.value < 0 || syscall(arch.nrFcntl, fd, F_SETFD, flags.value & ~FD_CLOEXEC).value < 0) {
-    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `Cannot keep the IPC channel (descriptor ${fd}) open across the restart without io_uring.`, hint: 'Start this forked program with Node 20, or without an IPC channel.' });
+    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `Cannot keep the IPC channel (descriptor ${fd}) open across the restart.`, hint: 'Start this forked program without an IPC channel, or on a kernel with Landlock ABI ≥ 8.' });
   }
 }

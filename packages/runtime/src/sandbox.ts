@@ -10,6 +10,7 @@ import {
   buildPolicy,
   buildStage1Policy,
   compilePolicy,
+  planLandlock,
   resolveCapabilities,
   type Capabilities,
   type NodeMajor,
@@ -47,6 +48,7 @@ export function sandbox(capabilities: Capabilities): SandboxDecorator {
       unsupported: resolved.unsupported,
       filter: (arch) => compilePolicy(buildPolicy(resolved, node ? { node } : {}), arch).bytes,
       stage1: (arch) => compilePolicy(buildStage1Policy(), arch).bytes,
+      landlock: planLandlock(resolved),
     });
   } catch (error) {
     failClosed(error);
@@ -57,6 +59,7 @@ export function sandbox(capabilities: Capabilities): SandboxDecorator {
 /**
  * Takes capabilities away from an applied sandbox (pledge's staged narrowing): a second filter is
  * stacked, so both must allow a syscall. Asking for a capability the sandbox lacks is an error.
+ * It narrows kinds of operation (seccomp); the path and port lists stay those of `sandbox()`.
  * @example
  * sandbox({ fs: { read: true }, net: { connect: true } });
  * const config = await loadConfig();

@@ -19,7 +19,7 @@ describe('resolveCapabilities', () => {
   it.each([
     [{ nett: true }, 'UNKNOWN_CAPABILITY', '`nett` is not a capability. Did you mean `net`?'],
     [{ fs: { reed: true } }, 'UNKNOWN_CAPABILITY', '`fs.reed` is not a capability. Did you mean `fs.read`?'],
-    [{ network: true }, 'UNKNOWN_CAPABILITY', '`network` is not a capability. Valid keys: fs, net, dns, spawn, worker, tty, signal, onViolation, unsupported.'],
+    [{ network: true }, 'UNKNOWN_CAPABILITY', '`network` is not a capability. Valid keys: fs, net, dns, spawn, worker, tty, signal, onViolation, unsupported, landlock.'],
     [{ dns: 'yes' }, 'INVALID_CAPABILITY', '`dns` takes true or false; got "yes". Write `dns: true` to allow it.'],
     [{ net: { connect: 'https' } }, 'INVALID_CAPABILITY', '`net.connect` takes true, false or a list of ports; got "https". Write `net.connect: [443]` or `net.connect: true`.'],
     [{ net: { connect: [0] } }, 'INVALID_CAPABILITY', '`net.connect` lists 0, which is not a TCP port. List port numbers from 1 to 65535.'],

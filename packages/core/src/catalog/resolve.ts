@@ -20,6 +20,8 @@ export interface ResolvedCapabilities {
   readonly scopes: Readonly<Partial<Record<ScopedCapability, 'any' | readonly string[] | readonly number[]>>>;
   readonly onViolation: 'kill' | 'errno';
   readonly unsupported: 'error' | 'warn';
+  /** What to do where the kernel lacks a Landlock right the declaration needs. */
+  readonly landlock: 'enforce' | 'best-effort';
 }
 
 type Shape = 'flag' | 'paths' | 'ports' | { readonly [key: string]: Shape };
@@ -33,7 +35,7 @@ const TOP: Readonly<Record<string, Shape>> = {
   tty: 'flag',
   signal: 'flag',
 };
-const OPTIONS = ['onViolation', 'unsupported'];
+const OPTIONS = ['onViolation', 'unsupported', 'landlock'];
 
 /**
  * Validates and resolves a declaration.
@@ -91,7 +93,13 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
 
   let onViolation: 'kill' | 'errno' = 'kill';
   let unsupported: 'error' | 'warn' = 'error';
+  let landlock: 'enforce' | 'best-effort' = 'enforce';
   for (const [key, value] of Object.entries(declaration)) {
+    if (key === 'landlock') {
+      if (value !== 'enforce' && value !== 'best-effort') fail('INVALID_CAPABILITY', `\`landlock\` is 'enforce' or 'best-effort'; got ${describe(value)}.`, "Write `landlock: 'best-effort'` to run with a warning where the kernel cannot scope paths or ports; leave it out to refuse.");
+      landlock = value as 'enforce' | 'best-effort';
+      continue;
+    }
     if (key === 'unsupported') {
       if (value !== 'error' && value !== 'warn') fail('INVALID_CAPABILITY', `\`unsupported\` is 'error' or 'warn'; got ${describe(value)}.`, "Write `unsupported: 'warn'` to run unsandboxed (with a warning) where the sandbox cannot be applied.");
       unsupported = value as 'error' | 'warn';
@@ -106,7 +114,7 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
     if (shape === undefined) unknownKey(key, [...Object.keys(TOP), ...OPTIONS]);
     else grant(key, shape, value);
   }
-  return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation, unsupported });
+  return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation, unsupported, landlock });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

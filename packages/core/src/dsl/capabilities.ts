@@ -43,6 +43,12 @@ export interface Capabilities {
    * the program; `warn` prints one line and runs it unsandboxed, for development on other systems.
    */
   readonly unsupported?: 'error' | 'warn';
+  /**
+   * Where the kernel lacks a Landlock right the declaration needs to mean what it says (path or
+   * port lists, undeclared reads): `enforce` (default) stops the program with one line naming the
+   * right and the kernel that has it; `best-effort` runs it with the wider sandbox and a warning.
+   */
+  readonly landlock?: 'enforce' | 'best-effort';
 }
 
 /** The capability names used by the CLI and in messages. */

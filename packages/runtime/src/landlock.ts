@@ -1,0 +1,170 @@
+/**
+ * Applies a Landlock plan (core's `planLandlock`) to the calling thread, or with the kernel's
+ * thread-sync flag (ABI ≥ 8) to every thread: finds the kernel's ABI, refuses (or, under
+ * `best-effort`, warns) when a right the declaration needs is missing, opens each path `O_PATH`,
+ * adds the path and port rules, and restricts. It does not decide how the other threads of a
+ * process get into the domain on older kernels; apply.ts re-executes the process for that.
+ */
+
+import { ABI_KERNELS, FILE_RIGHTS, FS_RIGHTS, NET_RIGHTS, SCOPE_RIGHTS, TSYNC_ABI, rightAbi, rightsMask } from '@syscage/core/landlock-rights';
+import type { FsRight, LandlockPlan, LandlockRequirement } from '@syscage/core';
+import { findLoaderArch } from './arch.ts';
+import { loaderError } from './errors.ts';
+import { prctl, syscall } from './ffi.ts';
+
+const LANDLOCK_CREATE_RULESET_VERSION = 1;
+const LANDLOCK_RULE_PATH_BENEATH = 1;
+const LANDLOCK_RULE_NET_PORT = 2;
+const LANDLOCK_RESTRICT_SELF_TSYNC = 1 << 3;
+const PR_SET_NO_NEW_PRIVS = 38;
+/** `O_PATH` has the same value on x86_64 and aarch64. */
+const O_PATH = 0o10000000;
+const ENOSYS = 38;
+const EOPNOTSUPP = 95;
+const ENOENT = 2;
+
+/** What {@link restrictLandlock} did. */
+export interface LandlockResult {
+  /** The kernel's Landlock ABI; 0 when Landlock is absent or disabled. */
+  readonly abi: number;
+  /** Whether a domain was entered. */
+  readonly applied: boolean;
+  /** Whether every thread was restricted at once (ABI ≥ 8); otherwise only the calling one. */
+  readonly allThreads: boolean;
+  /** Required rights the kernel lacks, accepted under `best-effort`. */
+  readonly widened: readonly LandlockRequirement[];
+  /** Path rules added (after skipping missing paths) and port rules added. */
+  readonly pathRules: number;
+  readonly portRules: number;
+}
+
+/** Values for a plan's `{placeholder}` paths (core's implicit.ts says what each is); unset ones are skipped. */
+export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'node' | 'interpreter', string | readonly string[] | undefined>>>;
+
+/** Options of {@link restrictLandlock}. */
+export interface RestrictOptions {
+  /** Restrict every thread with `LANDLOCK_RESTRICT_SELF_TSYNC`; refused below ABI 8. */
+  readonly allThreads: boolean;
+  /** Where relative paths start (default: the working directory). */
+  readonly cwd?: string;
+  readonly placeholders?: LandlockPlaceholders;
+}
+
+let cachedAbi: number | undefined;
+
+/**
+ * The running kernel's Landlock ABI version (0: none).
+ * @example
+ * landlockAbi(); // 7 on Linux 6.15–6.19
+ */
+export function landlockAbi(): number {
+  if (cachedAbi !== undefined) return cachedAbi;
+  const arch = findLoaderArch();
+  if (process.platform !== 'linux' || arch === undefined) return (cachedAbi = 0);
+  const result = syscall(arch.nrLandlockCreateRuleset, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  if (result.value >= 0) return (cachedAbi = result.value);
+  if (result.errno === ENOSYS || result.errno === EOPNOTSUPP) return (cachedAbi = 0);
+  throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `Asking the kernel for its Landlock version failed (errno ${result.errno}).`, hint: 'Report this with your kernel version.' });
+}
+
+/**
+ * The required rights of `plan` the kernel lacks. Under `enforce` any such right refuses the
+ * program; under `best-effort` it warns once and returns them.
+ */
+export function checkLandlockSupport(plan: LandlockPlan, abi: number): LandlockRequirement[] {
+  const missing = plan.required.filter((r) => rightAbi(r.right) > abi);
+  if (missing.length === 0) return [];
+  const first = missing[0] as LandlockRequirement;
+  const needs = rightAbi(first.right);
+  const have = abi === 0 ? 'has no Landlock' : `has Landlock ABI ${abi}`;
+  const reason = `This kernel ${have}; enforcing ${first.enforces} needs the ${first.right} right (ABI ${needs}, Linux ${ABI_KERNELS[needs] ?? '?'}).`;
+  if (plan.mode === 'enforce') {
+    throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: reason, hint: `Run on Linux ≥ ${ABI_KERNELS[needs] ?? '?'} with Landlock enabled (lsm=…,landlock), or declare landlock: 'best-effort' to run with the wider sandbox.` });
+  }
+  process.emitWarning(`${reason} Running with the wider sandbox (landlock: 'best-effort'): ${missing.map((m) => m.enforces).join('; ')} not enforced.`, { code: 'SYSCAGE_LANDLOCK_WIDENED' });
+  return missing;
+}
+
+/**
+ * Applies `plan` to the calling thread (or, with `allThreads`, to all of them); threads and
+ * processes it creates afterwards inherit the domain.
+ * @throws `LANDLOCK_UNAVAILABLE` when the kernel cannot enforce the plan and its mode is `enforce`,
+ *   when a `refuse` path is missing, or when a Landlock call fails.
+ * @example
+ * restrictLandlock(planLandlock(resolveCapabilities({ fs: { read: ['./data'] } })), { allThreads: false });
+ */
+export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): LandlockResult {
+  const abi = landlockAbi();
+  const widened = checkLandlockSupport(plan, abi);
+  const none = { abi, applied: false, allThreads: false, widened, pathRules: 0, portRules: 0 };
+  if (abi === 0) return none;
+  if (options.allThreads && abi < TSYNC_ABI) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `Restricting every thread at once needs Landlock ABI ${TSYNC_ABI}; this kernel has ${abi}.`, hint: 'Restrict the calling thread and re-execute instead.' });
+  const handledFs = rightsMask(FS_RIGHTS, plan.handledFs, abi);
+  const handledNet = rightsMask(NET_RIGHTS, plan.handledNet, abi);
+  const scoped = rightsMask(SCOPE_RIGHTS, plan.scoped, abi);
+  if (handledFs === 0 && handledNet === 0 && scoped === 0) return none;
+  const arch = findLoaderArch();
+  if (arch === undefined) return none;
+  const nr = arch.nrLandlockCreateRuleset;
+  const attr = Buffer.alloc(24);
+  attr.writeBigUInt64LE(BigInt(handledFs), 0);
+  attr.writeBigUInt64LE(BigInt(handledNet), 8);
+  attr.writeBigUInt64LE(BigInt(scoped), 16);
+  const ruleset = check(syscall(nr, attr, abi >= 6 ? 24 : abi >= 4 ? 16 : 8, 0), 'landlock_create_ruleset');
+  const fs = process.getBuiltinModule('node:fs');
+  const { resolve } = process.getBuiltinModule('node:path');
+  try {
+    let pathRules = 0;
+    for (const rule of plan.paths.flatMap((r) => resolvePaths(r.path, options, resolve).map((path) => ({ ...r, path })))) {
+      const path = rule.path;
+      let fd: number;
+      try {
+        fd = fs.openSync(path, O_PATH);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).errno !== -ENOENT && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        if (rule.ifMissing === 'skip') continue;
+        throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `${rule.from} lists ${rule.path}, which does not exist.`, hint: 'Create it before the program starts, or list the directory it will be created in.' });
+      }
+      try {
+        const rights = fs.fstatSync(fd).isDirectory() ? rule.access : rule.access.filter((r) => FILE_RIGHTS.includes(r));
+        const allowed = rightsMask(FS_RIGHTS, rights as FsRight[], abi) & handledFs;
+        if (allowed === 0) continue;
+        const beneath = Buffer.alloc(12);
+        beneath.writeBigUInt64LE(BigInt(allowed), 0);
+        beneath.writeInt32LE(fd, 8);
+        check(syscall(nr + 1, ruleset, LANDLOCK_RULE_PATH_BENEATH, beneath, 0), `landlock_add_rule(${path})`);
+        pathRules += 1;
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    let portRules = 0;
+    for (const rule of handledNet === 0 ? [] : plan.ports) {
+      const allowed = rightsMask(NET_RIGHTS, rule.access, abi) & handledNet;
+      if (allowed === 0) continue;
+      const port = Buffer.alloc(16);
+      port.writeBigUInt64LE(BigInt(allowed), 0);
+      port.writeBigUInt64LE(BigInt(rule.port), 8);
+      check(syscall(nr + 1, ruleset, LANDLOCK_RULE_NET_PORT, port, 0), `landlock_add_rule(port ${rule.port})`);
+      portRules += 1;
+    }
+    const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
+    if (noNewPrivs.value !== 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `prctl(PR_SET_NO_NEW_PRIVS) failed with errno ${noNewPrivs.errno}.`, hint: 'Report this with your kernel version.' });
+    check(syscall(nr + 2, ruleset, options.allThreads ? LANDLOCK_RESTRICT_SELF_TSYNC : 0), 'landlock_restrict_self');
+    return { abi, applied: true, allThreads: options.allThreads, widened, pathRules, portRules };
+  } finally {
+    fs.closeSync(ruleset);
+  }
+}
+
+function resolvePaths(path: string, options: RestrictOptions, resolve: (...parts: string[]) => string): readonly string[] {
+  const placeholder = /^\{(\w+)\}$/.exec(path)?.[1];
+  if (placeholder === undefined) return [resolve(options.cwd ?? process.cwd(), path)];
+  const value = options.placeholders?.[placeholder as keyof LandlockPlaceholders];
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+}
+
+function check(result: { value: number; errno: number }, what: string): number {
+  if (result.value >= 0) return result.value;
+  throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `${what} failed with errno ${result.errno}.`, hint: 'Report this with your kernel version; declare the paths as existing files or directories.' });
+}
