@@ -11,7 +11,7 @@
  */
 
 /**
- * @typedef {'ok' | 'skip' | 'swallowed' | 'translated' | 'false-kill' | 'blocked' | 'changed' | 'unclean-exit' | 'escape' | 'not-stopped' | 'wrong-signal' | 'wrong-error' | 'died' | 'killed-in-errno' | 'early-kill' | 'not-applied'} VerdictKind
+ * @typedef {'ok' | 'skip' | 'swallowed' | 'translated' | 'false-kill' | 'blocked' | 'changed' | 'unclean-exit' | 'escape' | 'not-stopped' | 'wrong-signal' | 'wrong-error' | 'died' | 'killed-in-errno' | 'early-kill' | 'not-applied' | 'landlock'} VerdictKind
  * @typedef {{ status: 'pass' | 'fail' | 'skip', kind: VerdictKind, detail: string }} Verdict
  */
 
@@ -56,6 +56,32 @@ export function hasEperm(error) {
   if (error === undefined) return false;
   if (error.code === 'EPERM' || error.errno === -1 || EPERM_TEXT.test(String(error.message ?? ''))) return true;
   return [error.cause, ...(error.errors ?? [])].some((inner) => inner !== undefined && hasEperm(inner));
+}
+
+/**
+ * Whether EACCES appears anywhere in an error: how Landlock answers an access outside the
+ * declared paths and ports (in either violation mode: Landlock has no kill).
+ *
+ * @param {Record<string, any> | undefined} error
+ * @returns {boolean}
+ */
+export function hasEacces(error) {
+  if (error === undefined) return false;
+  if (error.code === 'EACCES' || error.errno === -13 || /\bEACCES\b|permission denied/i.test(String(error.message ?? ''))) return true;
+  return [error.cause, ...(error.errors ?? [])].some((inner) => inner !== undefined && hasEacces(inner));
+}
+
+/**
+ * A denial by Landlock: the operation failed with EACCES in a process whose Landlock domain is
+ * applied. Paths, executables and TCP ports are Landlock's, so that is how they are refused.
+ *
+ * @param {import('./child.mjs').ChildRun} run
+ * @param {Record<string, any> | undefined} error
+ * @returns {Verdict | undefined}
+ */
+function landlockDenial(run, error) {
+  if (run.status?.landlock?.applied !== true || !hasEacces(error)) return undefined;
+  return { status: 'pass', kind: 'landlock', detail: `denied by Landlock: ${errorText(error)}` };
 }
 
 /** @param {import('./child.mjs').ChildRun} run @returns {Verdict | undefined} */
@@ -130,7 +156,7 @@ export function deniedKillVerdict({ events, run }) {
   if (!events.started) return run.signal === 'SIGSYS' ? fail('early-kill', `killed by SIGSYS before the operation started: ${exitText(run)}`) : notApplied(run) ?? fail('not-stopped', `the operation never started: ${exitText(run)}`);
   if (events.end?.ok) return fail('escape', `succeeded without the capability (returned ${JSON.stringify(events.end.value)})`);
   if (events.end === undefined && run.signal === 'SIGSYS') return pass(exitText(run));
-  if (events.end !== undefined) return fail('not-stopped', `failed instead of being killed: ${errorText(events.end.error)}`);
+  if (events.end !== undefined) return landlockDenial(run, events.end.error) ?? fail('not-stopped', `failed instead of being killed: ${errorText(events.end.error)}`);
   return fail('wrong-signal', `not killed by SIGSYS: ${exitText(run)}`);
 }
 
@@ -161,6 +187,8 @@ export function deniedErrnoVerdict({ events, run }, reference, deniedAs) {
   if (events.end !== undefined) {
     const code = events.end.error?.code;
     const translated = deniedAs !== undefined && !hasEperm(events.end.error) && deniedAs.codes.includes(code);
+    const landlock = hasEperm(events.end.error) ? undefined : landlockDenial(run, events.end.error);
+    if (landlock !== undefined && survived) return landlock;
     if (!translated && !hasEperm(events.end.error)) return fail('wrong-error', `failed without EPERM: ${errorText(events.end.error)}`);
     if (!survived) return fail('died', `denied, then the process did not survive: ${exitText(run)}`);
     if (translated) return { status: 'pass', kind: 'translated', detail: `${code} instead of EPERM (${deniedAs.why})` };

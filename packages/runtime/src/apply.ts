@@ -13,7 +13,7 @@ import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
-import { checkLandlockSupport, landlockAbi, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
+import { landlockAbi, missingRights, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
 import { reexecSelf, takeReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
@@ -153,7 +153,7 @@ function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, sta
 function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): LandlockStatus | undefined {
   if (plan === undefined) return undefined;
   const abi = landlockAbi();
-  const widened = checkLandlockSupport(plan, abi).map((w) => w.right);
+  const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
   return { abi, applied: markedAbi > 0, widened };
 }
 

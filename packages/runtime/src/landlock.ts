@@ -50,20 +50,33 @@ export interface RestrictOptions {
   readonly placeholders?: LandlockPlaceholders;
 }
 
+/**
+ * Pretends the kernel's Landlock is at most this ABI version: how the tests (and anyone checking
+ * a program for an older kernel) see the refusal and the `best-effort` widening on a new kernel.
+ * It can only lower what is used.
+ */
+export const LANDLOCK_ABI_LIMIT_ENV = 'SYSCAGE_LANDLOCK_ABI_LIMIT';
+
 let cachedAbi: number | undefined;
 
 /**
- * The running kernel's Landlock ABI version (0: none).
+ * The running kernel's Landlock ABI version (0: none), lowered to `SYSCAGE_LANDLOCK_ABI_LIMIT` if set.
  * @example
  * landlockAbi(); // 7 on Linux 6.15–6.19
  */
 export function landlockAbi(): number {
   if (cachedAbi !== undefined) return cachedAbi;
+  const limitText = process.env[LANDLOCK_ABI_LIMIT_ENV];
+  const limit = limitText !== undefined && /^\d+$/.test(limitText) ? Number(limitText) : Number.POSITIVE_INFINITY;
+  return (cachedAbi = Math.min(kernelLandlockAbi(), limit));
+}
+
+function kernelLandlockAbi(): number {
   const arch = findLoaderArch();
-  if (process.platform !== 'linux' || arch === undefined) return (cachedAbi = 0);
+  if (process.platform !== 'linux' || arch === undefined) return 0;
   const result = syscall(arch.nrLandlockCreateRuleset, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
-  if (result.value >= 0) return (cachedAbi = result.value);
-  if (result.errno === ENOSYS || result.errno === EOPNOTSUPP) return (cachedAbi = 0);
+  if (result.value >= 0) return result.value;
+  if (result.errno === ENOSYS || result.errno === EOPNOTSUPP) return 0;
   throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `Asking the kernel for its Landlock version failed (errno ${result.errno}).`, hint: 'Report this with your kernel version.' });
 }
 
@@ -72,7 +85,7 @@ export function landlockAbi(): number {
  * program; under `best-effort` it warns once and returns them.
  */
 export function checkLandlockSupport(plan: LandlockPlan, abi: number): LandlockRequirement[] {
-  const missing = plan.required.filter((r) => rightAbi(r.right) > abi);
+  const missing = missingRights(plan, abi);
   if (missing.length === 0) return [];
   const first = missing[0] as LandlockRequirement;
   const needs = rightAbi(first.right);
@@ -81,8 +94,14 @@ export function checkLandlockSupport(plan: LandlockPlan, abi: number): LandlockR
   if (plan.mode === 'enforce') {
     throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: reason, hint: `Run on Linux ≥ ${ABI_KERNELS[needs] ?? '?'} with Landlock enabled (lsm=…,landlock), or declare landlock: 'best-effort' to run with the wider sandbox.` });
   }
-  process.emitWarning(`${reason} Running with the wider sandbox (landlock: 'best-effort'): ${missing.map((m) => m.enforces).join('; ')} not enforced.`, { code: 'SYSCAGE_LANDLOCK_WIDENED' });
+  // Written at once: a restart may follow, and an emitted warning would be printed after it (never).
+  process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${reason} Running with the wider sandbox (landlock: 'best-effort'): ${missing.map((m) => m.enforces).join('; ')} not enforced.\n`);
   return missing;
+}
+
+/** The required rights of `plan` that Landlock ABI `abi` lacks. */
+export function missingRights(plan: LandlockPlan, abi: number): LandlockRequirement[] {
+  return plan.required.filter((r) => rightAbi(r.right) > abi);
 }
 
 /**

@@ -23,11 +23,11 @@ export function fixturePath(name: string): string {
  * 20 s); `options.node` picks another Node binary. `NODE_PATH` (pnpm sets it for its scripts) and `NODE_OPTIONS` are not passed on, so the
  * child resolves packages only the ordinary way.
  */
-export function runFixture(name: string, args: readonly string[] = [], options: { node?: string; nodeArgs?: readonly string[]; env?: Record<string, string> } = {}): Promise<FixtureRun & { pid: number | undefined }> {
+export function runFixture(name: string, args: readonly string[] = [], options: { node?: string; nodeArgs?: readonly string[]; env?: Record<string, string>; cwd?: string } = {}): Promise<FixtureRun & { pid: number | undefined }> {
   const { NODE_PATH: _path, NODE_OPTIONS: _options, ...inherited } = process.env;
   const env = { ...inherited, ...options.env };
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), fixturePath(name), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), fixturePath(name), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, ...(options.cwd ? { cwd: options.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

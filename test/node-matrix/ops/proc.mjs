@@ -15,11 +15,21 @@ import { define, expectCode, peers, readText, within } from './util.mjs';
 const execFile = promisify(childProcess.execFile);
 const exec = promisify(childProcess.exec);
 
-/** Resolves to a child's stdout once it has exited with status 0. */
+/** The line of a child's stderr that names its error (Node prints the code line first). */
+function firstError(stderr) {
+  const lines = stderr.trim().split('\n');
+  return lines.find((line) => /error|denied/i.test(line)) ?? lines[0];
+}
+
+/**
+ * Resolves to a child's stdout once it has exited with status 0; otherwise fails with its stderr
+ * in the message (a child refused by Landlock says "Permission denied" there).
+ */
 async function output(child) {
   const text = readText(child.stdout);
+  const errors = child.stderr ? readText(child.stderr) : Promise.resolve('');
   const [code, signal] = await within(once(child, 'exit'), 4000, 'child exit');
-  if (code !== 0) throw Object.assign(new Error(`child exited with ${code ?? signal}`), { code: 'CHILD_FAILED' });
+  if (code !== 0) throw Object.assign(new Error(`child exited with ${code ?? signal}: ${firstError(await errors)}`), { code: 'CHILD_FAILED' });
   return (await text).trim();
 }
 
@@ -40,7 +50,6 @@ const spawn = define(['spawn'], {
     return lines.join('|');
   },
   'child_process.spawn.env-cwd': async (ctx) => output(childProcess.spawn('/bin/sh', ['-c', 'echo "$MATRIX_VAR $(basename "$PWD")"'], { env: { MATRIX_VAR: 'set' }, cwd: join(ctx.fixtures, 'sub') })),
-  'child_process.spawn.ls-dir': async (ctx) => output(childProcess.spawn('/bin/ls', [join(ctx.fixtures, 'sub')])),
   'child_process.spawn.detached': async () => {
     const child = childProcess.spawn('/bin/true', { detached: true, stdio: 'ignore' });
     const [code] = await within(once(child, 'exit'), 4000, 'detached exit');
@@ -57,14 +66,6 @@ const spawn = define(['spawn'], {
     const result = childProcess.spawnSync('/bin/true', { timeout: 4000 });
     if (result.error) throw result.error;
     return result.status;
-  },
-  'child_process.fork.ipc': async (ctx) => {
-    const child = childProcess.fork(join(ctx.fixtures, 'child.cjs'), { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    const reply = within(once(child, 'message'), 4000, 'fork message');
-    child.send({ hello: 'child' });
-    const [message] = await reply;
-    await within(once(child, 'exit'), 4000, 'fork exit');
-    return JSON.stringify(message);
   },
 });
 
@@ -130,6 +131,23 @@ const workers = define(['worker'], {
   'worker.SHARE_ENV': async () => {
     process.env.SYSCAGE_MATRIX_SHARED = 'shared';
     return workerMessage("const { parentPort } = require('node:worker_threads'); parentPort.postMessage(process.env.SYSCAGE_MATRIX_SHARED);", { env: SHARE_ENV });
+  },
+});
+
+/** Children inherit the sandbox, Landlock included: a child that reads a file needs fs.read. */
+const spawnReading = define(['spawn', 'fs.read'], {
+  'child_process.spawn.ls-dir': async (ctx) => output(childProcess.spawn('/bin/ls', [join(ctx.fixtures, 'sub')])),
+  'child_process.fork.ipc': async (ctx) => {
+    const child = childProcess.fork(join(ctx.fixtures, 'child.cjs'), { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const errors = readText(child.stderr);
+    const exited = once(child, 'exit').then(async ([code]) => {
+      throw Object.assign(new Error(`fork exited with ${code} before answering: ${firstError(await errors)}`), { code: 'CHILD_FAILED' });
+    });
+    const reply = within(Promise.race([once(child, 'message'), exited]), 4000, 'fork message');
+    child.send({ hello: 'child' });
+    const [message] = await reply;
+    await within(once(child, 'exit'), 4000, 'fork exit');
+    return JSON.stringify(message);
   },
 });
 
@@ -219,4 +237,4 @@ const terminalBaseline = define([], {
 /** Terminal modes (raw mode) are in the baseline: Node restores them at exit on any terminal. */
 const MODES = 'setting terminal modes is in the baseline (Node restores them at exit whenever stdio is a terminal)';
 
-export default [...spawn, ...workers, ...workerFiles, ...signals, ...signalChildren, ...terminalNeeds.map((op) => ({ ...op, inseparable: { ...op.inseparable, tty: MODES } })), ...terminalBaseline];
+export default [...spawn, ...spawnReading, ...workers, ...workerFiles, ...signals, ...signalChildren, ...terminalNeeds.map((op) => ({ ...op, inseparable: { ...op.inseparable, tty: MODES } })), ...terminalBaseline];

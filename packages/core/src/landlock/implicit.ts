@@ -48,6 +48,13 @@ export const EXEC_START_PATHS: readonly ImplicitPath[] = [
   ...libraryPaths('shared libraries (libc, libstdc++, NSS modules)'),
 ];
 
+/** Where `spawn: true` finds programs: the kernel reads a program to execute it, so these are readable. */
+export const PROGRAM_DIRS: readonly ImplicitPath[] = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/libexec'].map((path) => ({
+  path,
+  access: ['read_file', 'read_dir'],
+  why: 'programs on the usual PATH, readable so they can be executed (a program elsewhere needs fs.read)',
+}));
+
 /** What name resolution (`dns`) reads: glibc's resolver configuration and its NSS modules. */
 export const DNS_PATHS: readonly ImplicitPath[] = [
   { path: '/etc/resolv.conf', access: ['read_file'], why: 'name servers' },

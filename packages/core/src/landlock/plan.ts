@@ -8,7 +8,7 @@
  */
 
 import type { ResolvedCapabilities } from '../catalog/resolve.ts';
-import { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS, type ImplicitPath } from './implicit.ts';
+import { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS, PROGRAM_DIRS, type ImplicitPath } from './implicit.ts';
 import { rightAbi, type FsRight, type LandlockRight, type NetRight, type ScopeRight } from './rights.ts';
 
 /** Rights a path rule may grant. */
@@ -82,30 +82,31 @@ export function planLandlock(resolved: ResolvedCapabilities, options: PlanLandlo
     for (const right of rights) required.push({ right, enforces });
   };
 
-  const read = scopes['fs.read'];
+  // fs.write includes reading, as in the seccomp catalog: its paths are readable too.
+  const write = scopes['fs.write'];
+  const read = write === 'any' ? 'any' : scopes['fs.read'];
   if (read !== 'any') {
     for (const right of READ) handledFs.add(right);
-    requireRights(READ, read === undefined ? 'that undeclared files cannot be read' : 'the fs.read path list');
+    requireRights(READ, read === undefined && write === undefined ? 'that undeclared files cannot be read' : 'the fs.read and fs.write path lists');
     for (const path of (read as readonly string[] | undefined) ?? []) paths.push({ path, access: READ, from: 'fs.read', ifMissing: 'skip' });
   }
-  const write = scopes['fs.write'];
   if (write !== 'any') {
     for (const right of [...WRITE, ...DEVICES]) handledFs.add(right);
     requireRights(['write_file', 'remove_dir', 'remove_file', 'make_dir', 'make_reg', 'make_sym'], write === undefined ? 'that no file can be written' : 'the fs.write path list');
     if (write !== undefined) {
       requireRights(['truncate'], 'that only files under the fs.write paths can be truncated');
-      for (const path of write as readonly string[]) paths.push({ path, access: WRITE, from: 'fs.write', ifMissing: 'refuse' });
+      for (const path of write as readonly string[]) paths.push({ path, access: [...READ, ...WRITE], from: 'fs.write', ifMissing: 'refuse' });
     }
   }
   const spawn = scopes.spawn;
   if (spawn !== 'any') {
     handledFs.add('execute');
     requireRights(['execute'], spawn === undefined ? 'that no program can be executed' : 'the spawn list');
-    if (spawn !== undefined) {
-      for (const path of spawn as readonly string[]) paths.push({ path, access: ['execute', 'read_file'], from: 'spawn', ifMissing: 'skip' });
-      addPaths(EXEC_START_PATHS, 'spawn');
-    }
+    for (const path of (spawn as readonly string[] | undefined) ?? []) paths.push({ path, access: ['execute', 'read_file'], from: 'spawn', ifMissing: 'skip' });
   }
+  // Executing needs read_file on the program (the kernel opens it for reading), its loader and libraries.
+  if (spawn === 'any') addPaths(PROGRAM_DIRS, 'spawn');
+  if (spawn !== undefined) addPaths(EXEC_START_PATHS, 'spawn');
   if (grants.has('dns') && read !== 'any') addPaths(DNS_PATHS, 'dns');
   if (options.nodeRuntime ?? true) addPaths([...NODE_IMPLICIT_PATHS, ...EXEC_START_PATHS], 'runtime');
 

@@ -1,0 +1,114 @@
+/**
+ * Landlock in child processes on Node 20, 22 and 24: declared paths and ports work, everything
+ * else fails with EACCES, sync and async (threadpool), through symlinks and `..`, and in children;
+ * a kernel below the ABI a declaration needs refuses it, or widens it under `best-effort`.
+ * Relative paths in declarations are resolved against the working directory at start.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a JavaScript module without declarations
+import { installNode } from '../../../scripts/baseline/install-node.mjs';
+import { runFixture } from './run-fixture.ts';
+
+const nodes: Record<number, string> = { 20: process.execPath };
+const servers: net.Server[] = [];
+const ports: Record<string, string> = {};
+let root = '';
+
+const listen = (): Promise<net.Server> => new Promise((resolve) => {
+  const server = net.createServer((socket) => socket.destroy()).listen(0, '127.0.0.1', () => resolve(server));
+});
+const freePort = async (): Promise<number> => {
+  const server = await listen();
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+};
+
+beforeAll(async () => {
+  for (const { major, path } of (await installNode({ log: () => {} })) as Array<{ major: number; path: string }>) nodes[major] = path;
+  root = mkdtempSync(join(tmpdir(), 'syscage-landlock-'));
+  for (const server of [await listen(), await listen()]) servers.push(server);
+  ports['PORT_ALLOWED'] = String((servers[0]?.address() as net.AddressInfo).port);
+  ports['PORT_OTHER'] = String((servers[1]?.address() as net.AddressInfo).port);
+  ports['PORT_LISTEN'] = String(await freePort());
+  ports['PORT_LISTEN_OTHER'] = String(await freePort());
+}, 240_000);
+afterAll(() => {
+  for (const server of servers) server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A fresh working directory: data/a.txt, data/link → ../other/b.txt, other/b.txt, out/. */
+function layOut(name: string): string {
+  const dir = join(root, name);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  mkdirSync(join(dir, 'other'));
+  mkdirSync(join(dir, 'out'));
+  writeFileSync(join(dir, 'data/a.txt'), 'inside');
+  writeFileSync(join(dir, 'other/b.txt'), 'outside');
+  symlinkSync('../other/b.txt', join(dir, 'data/link'));
+  return dir;
+}
+
+let runs = 0;
+async function run(major: number, caps: object, actions: readonly string[], env: Record<string, string> = {}) {
+  const result = await runFixture('landlock.mjs', [JSON.stringify(caps), ...actions], { node: nodes[major] ?? '', cwd: layOut(`run-${(runs += 1)}`), env: { ...ports, ...env } });
+  const lines = result.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { ...result, status: lines[0]?.['status'] as { landlock?: { abi: number; applied: boolean; widened: string[] } } | undefined, outcome: Object.assign({}, ...lines.slice(1)) as Record<string, unknown> };
+}
+
+const EACCES = { code: 'EACCES' };
+
+describe.each([20, 22, 24])('Node %i', (major) => {
+  it('reads and writes inside the declared paths, and nowhere else', async () => {
+    const { code, status, outcome, stderr } = await run(major, { fs: { read: ['./data'], write: ['./out'] } }, [
+      'readIn', 'asyncReadIn', 'listIn', 'readOut', 'asyncReadOut', 'readThroughSymlink', 'readThroughDotDot',
+      'writeIn', 'renameIn', 'mkdirIn', 'asyncMkdirIn', 'writeOut', 'asyncWriteOut', 'asyncMkdirOut', 'renameOut',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(status?.landlock).toMatchObject({ applied: true, widened: [] });
+    expect(outcome).toEqual({
+      readIn: 'inside', asyncReadIn: 'inside', listIn: 'a.txt,link',
+      readOut: EACCES, asyncReadOut: EACCES, readThroughSymlink: EACCES, readThroughDotDot: EACCES,
+      writeIn: 'ok', renameIn: 'ok', mkdirIn: 'ok', asyncMkdirIn: 'ok',
+      writeOut: EACCES, asyncWriteOut: EACCES, asyncMkdirOut: EACCES, renameOut: EACCES,
+    });
+  });
+
+  it('children inherit the domain, and only listed programs run', async () => {
+    const { code, outcome } = await run(major, { fs: { read: ['./data'] }, spawn: ['/bin/cat'] }, ['childReadIn', 'childReadOut', 'spawnUnlisted']);
+    expect(code).toBe(0);
+    expect(outcome).toEqual({ childReadIn: { status: 0, denied: false }, childReadOut: { status: 1, denied: true }, spawnUnlisted: EACCES });
+  });
+
+  it('connects and listens on the declared TCP ports only', async () => {
+    const { code, outcome } = await run(major, { net: { connect: [Number(ports['PORT_ALLOWED'])], listen: [Number(ports['PORT_LISTEN'])] } }, ['connectAllowed', 'connectOther', 'listenAllowed', 'listenOther']);
+    expect(code).toBe(0);
+    expect(outcome).toEqual({ connectAllowed: 'connected', connectOther: EACCES, listenAllowed: 'listening', listenOther: EACCES });
+  });
+});
+
+describe('a kernel without the Landlock ABI a declaration needs (simulated with SYSCAGE_LANDLOCK_ABI_LIMIT=3)', () => {
+  const caps = () => ({ net: { connect: [Number(ports['PORT_ALLOWED'])] } });
+
+  it('refuses to run the program, in one line naming the right and the kernel', async () => {
+    const { code, stdout, stderr } = await run(20, caps(), ['connectOther'], { SYSCAGE_LANDLOCK_ABI_LIMIT: '3' });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe("syscage: This kernel has Landlock ABI 3; enforcing the net.connect port list needs the connect_tcp right (ABI 4, Linux 6.7). Run on Linux ≥ 6.7 with Landlock enabled (lsm=…,landlock), or declare landlock: 'best-effort' to run with the wider sandbox.\n");
+  });
+
+  it.each([20, 24])('widens with a warning under best-effort (Node %i)', async (major) => {
+    const { code, status, outcome, stderr } = await run(major, { ...caps(), landlock: 'best-effort' }, ['connectOther', 'readOut'], { SYSCAGE_LANDLOCK_ABI_LIMIT: '3' });
+    expect(code).toBe(0);
+    expect(stderr).toBe("syscage: warning: This kernel has Landlock ABI 3; enforcing the net.connect port list needs the connect_tcp right (ABI 4, Linux 6.7). Running with the wider sandbox (landlock: 'best-effort'): the net.connect port list not enforced.\n");
+    expect(status?.landlock).toMatchObject({ abi: 3, applied: true, widened: ['connect_tcp'] });
+    // The port list is widened; what ABI 3 can enforce still is.
+    expect(outcome).toEqual({ connectOther: 'connected', readOut: EACCES });
+  });
+});
