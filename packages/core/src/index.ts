@@ -35,7 +35,7 @@ export { ABI_KERNELS, FILE_RIGHTS, FS_RIGHTS, NET_RIGHTS, SCOPE_RIGHTS, TSYNC_AB
 export type { FsRight, LandlockRight, NetRight, ScopeRight } from './landlock/rights.ts';
 export { isEmptyPlan, planLandlock, requiredAbi } from './landlock/plan.ts';
 export type { LandlockPathRule, LandlockPlan, LandlockPortRule, LandlockRequirement, PlanLandlockOptions } from './landlock/plan.ts';
-export { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS } from './landlock/implicit.ts';
+export { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS, PROGRAM_DIRS } from './landlock/implicit.ts';
 export type { ImplicitPath } from './landlock/implicit.ts';
 
 export { compilePolicy } from './bpf/compile.ts';
