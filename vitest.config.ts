@@ -30,12 +30,28 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'cli', root: 'packages/cli', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        extends: true,
         test: {
           name: 'e2e',
           root: 'test',
           include: ['**/*.test.ts'],
           globalSetup: ['../packages/runtime/test/global-setup.ts'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'examples',
+          root: 'examples',
+          include: ['*/test/**/*.test.ts'],
+          globalSetup: ['global-setup.ts'],
+          testTimeout: 60_000,
+          // static-server and fetch-json's loopback server both listen on 8080, the port they declare.
+          fileParallelism: false,
         },
       },
     ],

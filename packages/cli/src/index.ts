@@ -1,5 +1,7 @@
 /**
- * Placeholder: this package exists so the workspace has its final shape. It exports nothing yet and
- * claims nothing; its issue fills it (runtime: #3, plugin: #5, cli: #6).
+ * `syscage`: the command line (`exec`, `trace`, `inspect`, `compile`, `disasm`, `explain`). The
+ * package is used through its `syscage` bin; this module exports the runner and the exit codes
+ * for tools that embed it.
  */
-export {};
+export { run } from './program.ts';
+export { EXIT } from './exit-codes.ts';

@@ -1,0 +1,143 @@
+/**
+ * Reads what a bundle built with `@syscage/plugin` embeds: every `applyPrecompiled({...})` call's
+ * literal argument (the plugin writes it as JSON; a bundler may reprint it as a JS object literal
+ * or rename the function, so both are read), and the `<output>.syscage.json` manifest beside it.
+ * It parses data only: nothing in a bundle is evaluated.
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import type { LandlockPlan } from '@syscage/core';
+import { failure } from './exit-codes.ts';
+
+/** `@syscage/runtime/loader`'s `PrecompiledSandbox`, plus the Landlock plan newer plugins embed. */
+export interface EmbeddedPayload {
+  readonly grants: readonly string[];
+  readonly onViolation: 'kill' | 'errno';
+  readonly unsupported: 'error' | 'warn';
+  readonly filters: Readonly<Record<string, string>>;
+  readonly stage1: Readonly<Record<string, string>>;
+  readonly landlock?: LandlockPlan;
+  readonly [key: string]: unknown;
+}
+
+/** The part of the plugin's manifest `inspect` reads. */
+export interface ManifestSummary {
+  readonly declaration?: unknown;
+  readonly grants?: readonly string[];
+  readonly onViolation?: 'kill' | 'errno';
+  readonly node?: number;
+  readonly arches?: Readonly<Record<string, { readonly filterSha256?: string; readonly stage1Sha256?: string }>>;
+  readonly [key: string]: unknown;
+}
+
+const CALL = /applyPrecompiled[\w$]*\)?\(\s*\{/g;
+
+/** True when `text` looks like a bundle with a syscage loader in it. */
+export function looksLikeBundle(text: string): boolean {
+  return /applyPrecompiled[\w$]*\)?\(\s*\{/.test(text);
+}
+
+/** Every embedded payload of the bundle text, in order. */
+export function findPayloads(text: string): EmbeddedPayload[] {
+  return [...text.matchAll(CALL)].map((match) => {
+    const start = (match.index ?? 0) + match[0].length - 1;
+    const value = parseLiteral(text, start);
+    if (!isPayload(value)) throw failure('A syscage loader call in the bundle does not carry filters (grants, filters, stage1).', 'Rebuild the program with @syscage/plugin.');
+    return value;
+  });
+}
+
+/** The manifest beside `bundle`, if there is one. */
+export function readManifest(bundle: string): ManifestSummary | undefined {
+  const file = `${bundle}.syscage.json`;
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ManifestSummary;
+  } catch (error) {
+    throw failure(`${file} is not valid JSON (${(error as Error).message}).`, 'Rebuild to write it again.');
+  }
+}
+
+function isPayload(value: unknown): value is EmbeddedPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return Array.isArray(record['grants']) && typeof record['filters'] === 'object' && typeof record['stage1'] === 'object';
+}
+
+/**
+ * Parses the JSON-like literal at `start`: JSON, or a JS literal of objects, arrays, strings,
+ * numbers, booleans and null with unquoted keys, single quotes and trailing commas.
+ */
+export function parseLiteral(text: string, start: number): unknown {
+  let at = start;
+  const fail = (what: string): never => {
+    throw failure(`Cannot read the embedded sandbox at offset ${at}: ${what}.`, 'The bundle is corrupt or was not produced by @syscage/plugin.');
+  };
+  const skip = (): void => {
+    while (at < text.length && /\s/.test(text[at] as string)) at++;
+  };
+  const string = (): string => {
+    const quote = text[at];
+    let result = '';
+    at++;
+    while (at < text.length && text[at] !== quote) {
+      if (text[at] === '\\') {
+        const next = text[++at] ?? '';
+        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
+        if (next === 'u') {
+          result += String.fromCharCode(parseInt(text.slice(at + 1, at + 5), 16));
+          at += 4;
+        } else if (next === 'x') {
+          result += String.fromCharCode(parseInt(text.slice(at + 1, at + 3), 16));
+          at += 2;
+        } else result += simple[next] ?? next;
+      } else result += text[at];
+      at++;
+    }
+    if (at >= text.length) fail('an unterminated string');
+    at++;
+    return result;
+  };
+  const identifier = (): string => {
+    const name = /^[\w$]+/.exec(text.slice(at, at + 256))?.[0] ?? fail('a key');
+    at += name.length;
+    return name;
+  };
+  const value = (): unknown => {
+    skip();
+    const c = text[at];
+    if (c === '{') {
+      at++;
+      const object: Record<string, unknown> = {};
+      for (;;) {
+        skip();
+        if (text[at] === '}') return (at++, object);
+        const key = text[at] === '"' || text[at] === "'" ? string() : identifier();
+        skip();
+        if (text[at] !== ':') fail('a colon');
+        at++;
+        object[key] = value();
+        skip();
+        if (text[at] === ',') at++;
+        else if (text[at] !== '}') fail('a comma or }');
+      }
+    }
+    if (c === '[') {
+      at++;
+      const array: unknown[] = [];
+      for (;;) {
+        skip();
+        if (text[at] === ']') return (at++, array);
+        array.push(value());
+        skip();
+        if (text[at] === ',') at++;
+        else if (text[at] !== ']') fail('a comma or ]');
+      }
+    }
+    if (c === '"' || c === "'") return string();
+    const word = /^(true|false|null|-?\d+(\.\d+)?(e[+-]?\d+)?)/i.exec(text.slice(at, at + 64))?.[0] ?? fail('a value');
+    at += word.length;
+    return word === 'true' ? true : word === 'false' ? false : word === 'null' ? null : Number(word);
+  };
+  return value();
+}

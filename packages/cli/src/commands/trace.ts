@@ -1,0 +1,129 @@
+/**
+ * `syscage trace [--] COMMAND [ARGS...]`: runs the command unsandboxed under `strace -f`, keeps what
+ * happens after its first line, and suggests the smallest declaration that allows it (code to
+ * paste, and the equivalent `syscage exec` line), with the calls no capability explains.
+ *
+ * Where counting starts: for a Node command, the marker syscall the preloaded `trace/marker.cjs`
+ * makes at the program's first line (`access("/__syscage_marker__")`, the baseline scripts'
+ * marker); everything before it (Node's start-up, loading the module graph) happens before a
+ * sandbox would be applied too. For any other command, right after its execve: the suggestion is
+ * then for `syscage exec`, whose exec start-up set explains the loader's work. clone3 and
+ * io_uring_setup are answered ENOSYS in the trace, as under the sandbox, so the program takes the
+ * same paths it will take sandboxed.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NODE_MAJORS, type NodeMajor } from '@syscage/core';
+import { readInterpreter } from '@syscage/runtime';
+import { Command, Option } from 'commander';
+import { findExecutable, resolveCommand } from '../exec/command.ts';
+import { failure } from '../exit-codes.ts';
+import { nativeArch, nodeMajor, nodeOption } from '../native-arch.ts';
+import { out, printJson } from '../output.ts';
+import { gatherFacts } from '../trace/facts.ts';
+import { implicitPaths, inferDeclaration, type Inference } from '../trace/infer.ts';
+import { decodeString, parseTrace, type SyscallEvent } from '../trace/strace.ts';
+import { formatExecLine, formatSandboxCall } from '../trace/suggest.ts';
+
+const MARKER = '/__syscage_marker__';
+const MARKER_CALLS: Readonly<Record<string, number>> = { access: 0, faccessat: 1, faccessat2: 1 };
+const MARKER_MODULE = fileURLToPath(new URL('../trace/marker.cjs', import.meta.url));
+
+interface TraceOptions {
+  readonly node?: string;
+  readonly nodeVersion?: string;
+  readonly json?: boolean;
+  readonly keepTrace?: string;
+}
+
+/** The `trace` command. */
+export function traceCommand(): Command {
+  return new Command('trace')
+    .description('run COMMAND under strace and suggest the smallest declaration that lets it run')
+    .argument('<command...>', 'the command and its arguments (after -- if they start with -)')
+    .addOption(nodeOption('the Node major the program will run sandboxed on (default: the traced node\'s)'))
+    .addOption(new Option('--node-version <major>', 'same as --node').choices(NODE_MAJORS.map(String)).hideHelp())
+    .option('--keep-trace <file>', 'also keep the raw strace output in this file')
+    .option('--json', 'print the result as JSON (the program\'s stdout then goes to stderr)')
+    .passThroughOptions()
+    .addHelpText('after', '\nExample:\n  syscage trace -- node app.js\n\nNeeds strace (apt-get install strace). Counting starts at the program\'s first line (Node) or right after its execve (anything else).')
+    .action((words: string[], options: TraceOptions) => runTrace(words, options));
+}
+
+function runTrace(words: readonly string[], options: TraceOptions): void {
+  const [name, ...args] = words as [string, ...string[]];
+  let strace: string;
+  try {
+    strace = findExecutable('strace');
+  } catch {
+    throw failure('strace not found; install it: apt-get install strace');
+  }
+  const command = resolveCommand(name, nodeMajor(options.node ?? options.nodeVersion) as NodeMajor | undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'syscage-trace-'));
+  const traceFile = options.keepTrace === undefined ? join(dir, 'trace') : resolve(options.keepTrace);
+  try {
+    const env = command.isNode ? { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${JSON.stringify(MARKER_MODULE)}`.trim() } : process.env;
+    const straceArgs = ['-f', '-qq', '-X', 'verbose', '-e', 'trace=all', '-e', 'signal=none', '-e', 'inject=clone3,io_uring_setup:error=ENOSYS', '-s', '4096', '-o', traceFile, '--', command.file, ...args];
+    const run = spawnSync(strace, straceArgs, { stdio: [0, options.json ? 2 : 1, 2], env, argv0: name });
+    if (run.error) throw failure(`cannot run strace: ${run.error.message}`);
+    const trace = parseTrace(readFileSync(traceFile, 'utf8'));
+    if (trace.events.length === 0) throw failure(`strace recorded nothing for ${name}${run.status === 1 ? ' (strace failed: is ptrace allowed here?)' : ''}.`);
+    report(words, command.isNode, command.nodeMajor, trace, run.status, run.signal, options.json === true, command.file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function cutPoint(events: readonly SyscallEvent[], mainPid: number, isNode: boolean): { seq: number; how: 'first line' | 'execve' } {
+  if (isNode) {
+    const marker = events.find((e) => MARKER_CALLS[e.name] !== undefined && decodeString(e.args[MARKER_CALLS[e.name] as number]) === MARKER);
+    if (marker !== undefined) return { seq: marker.seq, how: 'first line' };
+  }
+  const exec = events.find((e) => e.tid === mainPid && e.name === 'execve' && e.ret?.startsWith('0'));
+  return { seq: exec?.seq ?? -1, how: 'execve' };
+}
+
+function report(words: readonly string[], isNode: boolean, major: NodeMajor | undefined, trace: ReturnType<typeof parseTrace>, status: number | null, signal: NodeJS.Signals | null, json: boolean, file: string): void {
+  const cut = cutPoint(trace.events, trace.mainPid, isNode);
+  const kind = isNode && cut.how === 'first line' ? 'node' : 'exec';
+  const counted = trace.events.filter((e) => e.seq > cut.seq);
+  const cwd = process.cwd();
+  const facts = gatherFacts(counted, cwd, trace.tgidOf, trace.mainPid);
+  const dns = [...facts.socketOf.values()].some((record) => record.use === 'dns');
+  const script = words.slice(1).find((word) => !word.startsWith('-'));
+  const implicit = implicitPaths(kind === 'node', file, script === undefined ? undefined : resolve(script), readInterpreter(file), dns);
+  const inference = inferDeclaration(counted, facts, trace.tgidOf, { kind, nodeMajor: major, arch: nativeArch(), cwd, implicit });
+  const code = formatSandboxCall(inference.declaration);
+  const execLine = formatExecLine(inference.declaration, words);
+  const exit = signal ?? status;
+  if (json) {
+    printJson({ command: words, exit, cut: cut.how, node: isNode ? (major ?? 'any') : false, counted: inference.counted, declaration: inference.declaration, code, exec: execLine, because: inference.because, unexplained: inference.unexplained, answered: inference.answered });
+    return;
+  }
+  process.stdout.write(formatText(words, exit, cut.how, inference, kind === 'node' ? code : undefined, execLine));
+}
+
+/** `code` is the `sandbox()` call for a Node program; any other command gets the exec line only. */
+function formatText(words: readonly string[], exit: number | string | null, cut: string, inference: Inference, code: string | undefined, execLine: string): string {
+  const lines = ['', out('bold', `syscage trace: ${words.join(' ')} exited with ${exit}; ${inference.counted} syscalls counted from the program's ${cut}.`), ''];
+  if (code !== undefined) {
+    lines.push(out('bold', inference.grants.length === 0 ? 'Nothing beyond the runtime baseline is needed:' : "Suggested declaration (the program's first statement):"), out('green', code), '', `or, without changing the program:\n  ${execLine}`);
+  } else {
+    lines.push(out('bold', 'Suggested command line:'), out('green', `  ${execLine}`));
+  }
+  if (inference.grants.length > 0) {
+    lines.push('', out('bold', 'Why:'));
+    for (const [name, reasons] of Object.entries(inference.because)) lines.push(`  ${name.padEnd(12)} ${(reasons ?? []).join('; ')}`);
+  }
+  if (inference.answered.length > 0) {
+    lines.push('', out('bold', 'Answered with an error under the sandbox (the program falls back):'));
+    for (const call of inference.answered) lines.push(`  ${call.syscall} ×${call.count}  e.g. ${call.example}`);
+  }
+  lines.push('', out('bold', inference.unexplained.length === 0 ? 'Every counted syscall is explained.' : 'Not explained by any capability (the sandbox would stop these):'));
+  for (const call of inference.unexplained) lines.push(out('red', `  ${call.syscall} ×${call.count}  e.g. ${call.example}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,85 @@
+/**
+ * inspect on a real bundle: built with esbuild and @syscage/plugin in a scratch directory (the
+ * runtime left external: the bundle is read, never run), verified; then one byte of the embedded
+ * base64 filter flipped, which must exit 3. disasm of the same bundle shows each embedded filter.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import syscage from '@syscage/plugin/esbuild';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'syscage-cli-inspect-'));
+const bundle = join(dir, 'dist/main.js');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src/main.js'), "import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { read: ['./data'] }, net: { connect: [443] } });\nconsole.log('hi');\n");
+  await build({ absWorkingDir: dir, entryPoints: ['src/main.js'], bundle: true, platform: 'node', format: 'esm', outfile: bundle, external: ['@syscage/runtime', '@syscage/runtime/*'], plugins: [syscage({ root: dir })], logLevel: 'silent' });
+}, 60_000);
+
+/** The bundle with one character of the x86_64 filter's base64 changed. */
+function tamper(code: string): string {
+  const match = /"x86_64":\s*"([A-Za-z0-9+/]{40})/.exec(code);
+  if (!match) throw new Error('no x86_64 filter in the bundle');
+  const at = (match.index ?? 0) + match[0].length - 20;
+  return `${code.slice(0, at)}${code[at] === 'A' ? 'B' : 'A'}${code.slice(at + 1)}`;
+}
+
+describe('inspect', () => {
+  it('shows the declaration, filter hashes and Landlock plan, and verifies them', async () => {
+    const run = await runCli(['inspect', bundle]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('declaration (from the manifest): {"fs":{"read":["./data"]},"net":{"connect":[443]}}');
+    expect(run.stdout).toMatch(/x86_64 {3}sha256 [0-9a-f]{64}/);
+    expect(run.stdout).toContain('path ./data: read_file read_dir (fs.read)');
+    expect(run.stdout).toContain('port 443: connect_tcp (net.connect)');
+    expect(run.stdout).toContain('verified: the embedded sandbox is what its declaration compiles to.');
+  });
+
+  it('reports the same as JSON', async () => {
+    const json = JSON.parse((await runCli(['inspect', bundle, '--json'])).stdout);
+    expect(json.sandboxes).toHaveLength(1);
+    expect(json.sandboxes[0].checks.every((check: { ok: boolean }) => check.ok)).toBe(true);
+    expect(Object.keys(json.sandboxes[0].filters).sort()).toEqual(['aarch64', 'x86_64']);
+  });
+
+  it('exits 3 when a byte of an embedded filter was changed', async () => {
+    const tampered = join(dir, 'dist/tampered.js');
+    writeFileSync(tampered, tamper(readFileSync(bundle, 'utf8')));
+    writeFileSync(`${tampered}.syscage.json`, readFileSync(`${bundle}.syscage.json`));
+    const run = await runCli(['inspect', tampered]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/MISMATCH x86_64 filter: differs from a fresh compile/);
+    expect(run.stdout).toMatch(/MISMATCH x86_64 manifest hash/);
+    expect(run.stdout).toContain('ok       aarch64 filter: equals a fresh compile');
+  });
+
+  it('exits 3 without a manifest too: the bytes are checked against the embedded grants', async () => {
+    const lone = join(dir, 'lone.js');
+    writeFileSync(lone, tamper(readFileSync(bundle, 'utf8')));
+    const run = await runCli(['inspect', lone]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('from the grants; no manifest beside the bundle');
+  });
+
+  it('refuses a file without a loader', async () => {
+    const plain = join(dir, 'plain.js');
+    writeFileSync(plain, 'console.log(1);\n');
+    const run = await runCli(['inspect', plain]);
+    expect([run.code, run.stderr]).toEqual([1, `syscage: ${plain} has no syscage loader: it was not built with @syscage/plugin, or its entry declares no sandbox.\n`]);
+  });
+});
+
+describe('disasm of a bundle', () => {
+  it('disassembles every embedded filter with its arch', async () => {
+    const run = await runCli(['disasm', bundle]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/main\.js filter: x86_64, \d+ instructions/);
+    expect(run.stdout).toMatch(/main\.js filter: aarch64, \d+ instructions/);
+    expect(run.stdout).toContain('AUDIT_ARCH_AARCH64');
+  });
+});
