@@ -15,7 +15,7 @@ export interface Operation {
   readonly deniedAlways?: string;
 }
 
-export type VerdictKind = 'ok' | 'skip' | 'swallowed' | 'translated' | 'false-kill' | 'blocked' | 'changed' | 'unclean-exit' | 'escape' | 'not-stopped' | 'wrong-signal' | 'wrong-error' | 'died' | 'killed-in-errno' | 'early-kill' | 'not-applied';
+export type VerdictKind = 'ok' | 'skip' | 'swallowed' | 'translated' | 'false-kill' | 'blocked' | 'changed' | 'unclean-exit' | 'escape' | 'not-stopped' | 'wrong-signal' | 'wrong-error' | 'died' | 'killed-in-errno' | 'early-kill' | 'not-applied' | 'landlock';
 
 export interface Verdict {
   readonly status: 'pass' | 'fail' | 'skip';
@@ -27,11 +27,16 @@ export interface OpVerdicts {
   readonly name: string;
   readonly needs: Capability[];
   readonly allowed: Verdict;
+  /** Allowed with path and port lists instead of `true`; undefined when no need takes a list. */
+  readonly scoped: Verdict | undefined;
   readonly deniedKill: Partial<Record<Capability, Verdict>>;
   readonly deniedErrno: Partial<Record<Capability, Verdict>>;
   /** Informational: errno mode with every capability declared but the missing one. */
   readonly complement: Partial<Record<Capability, Verdict>>;
 }
+
+/** Capabilities the scoped case declares as lists, and their (placeholder) lists. */
+export declare const SCOPED_LISTS: Readonly<Partial<Record<Capability, readonly string[]>>>;
 
 export interface NodeBinary {
   readonly major: number;

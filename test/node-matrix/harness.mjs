@@ -6,6 +6,8 @@
  * - reference: unsandboxed, batched; an operation failing here is skipped, with the reason.
  * - allowed: the operation's needs declared (kill mode), batched by declaration; it must succeed
  *   with the reference's value and the child must exit cleanly. A SIGSYS is a false kill.
+ * - scoped: the same, with path and port lists instead of `true` where the operation needs a
+ *   capability that has them (Landlock then scopes it): the implicit read set must be enough.
  * - denied kill: one child per (operation, needed capability), that capability left out (the
  *   operation's other needs stay declared); the child must die of SIGSYS after the op started.
  * - denied errno: the same declarations in errno mode, batched; the operation must fail with
@@ -21,14 +23,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChild } from './child.mjs';
 import { prepareFixtures } from './fixtures.mjs';
-import { CAPABILITIES, declarationFor, operations, validateOperations } from './operations.mjs';
+import { CAPABILITIES, SCOPED_LISTS, declarationFor, operations, validateOperations } from './operations.mjs';
 import { followKernelLog } from './kernel-log.mjs';
 import { startPeers } from './peers.mjs';
 import { allowedVerdict, deniedAlwaysVerdict, deniedErrnoVerdict, deniedKillVerdict, referenceSkip } from './verdicts.mjs';
 
 export { installNode } from '../../scripts/baseline/install-node.mjs';
 export { countVersion, formatSummary, listFindings } from './report.mjs';
-export { operations } from './operations.mjs';
+export { SCOPED_LISTS, operations } from './operations.mjs';
 
 /**
  * @typedef {import('./operations.mjs').Operation} Operation
@@ -43,6 +45,7 @@ export { operations } from './operations.mjs';
  * @property {string} name
  * @property {Capability[]} needs
  * @property {Verdict} allowed
+ * @property {Verdict | undefined} scoped  undefined when no needed capability takes a list.
  * @property {Partial<Record<Capability, Verdict>>} deniedKill
  * @property {Partial<Record<Capability, Verdict>>} deniedErrno
  * @property {Partial<Record<Capability, Verdict>>} complement
@@ -148,7 +151,7 @@ async function runVersion(node, selected, batch) {
   const needsKey = (/** @type {Capability[]} */ caps) => [...caps].sort().join('+') || 'baseline';
 
   /** Runs `items`, grouped by declaration (and tty), in batches; resolves to results by key. */
-  const grouped = async (/** @type {Array<{ key: string, op: Operation, caps: Capability[] }>} */ items, /** @type {'kill' | 'errno' | null} */ mode) => {
+  const grouped = async (/** @type {Array<{ key: string, op: Operation, caps: Capability[] }>} */ items, /** @type {'kill' | 'errno' | null} */ mode, scoped = false) => {
     /** @type {Map<string, typeof items>} */
     const groups = new Map();
     for (const item of items) {
@@ -159,7 +162,7 @@ async function runVersion(node, selected, batch) {
     const results = new Map();
     await Promise.all([...groups.values()].map(async (group) => {
       const first = /** @type {(typeof items)[number]} */ (group[0]);
-      const declaration = mode === null ? null : declarationFor(first.caps, mode);
+      const declaration = mode === null ? null : declarationFor(first.caps, mode, scoped);
       const got = await batch({ declaration, tty: first.op.tty === true }, group.map((item) => item.op.name));
       for (const item of group) results.set(item.key, /** @type {OpResult} */ (got.get(item.op.name)));
     }));
@@ -171,7 +174,8 @@ async function runVersion(node, selected, batch) {
   const without = (/** @type {Capability[]} */ caps, /** @type {Capability} */ cap) => caps.filter((c) => c !== cap);
   const complementOf = (/** @type {Capability} */ cap) => CAPABILITIES.filter((c) => c !== cap && !(cap === 'fs.read' && c === 'fs.write'));
 
-  const [reference, allowed, deniedErrno, complement, deniedKill] = await Promise.all([
+  const isScoped = (/** @type {Operation} */ op) => op.deniedAlways === undefined && op.needs.some((cap) => Object.hasOwn(SCOPED_LISTS, cap));
+  const [reference, allowed, deniedErrno, complement, deniedKill, scoped] = await Promise.all([
     grouped(ops.map((op) => ({ key: op.name, op, caps: op.needs })), null),
     grouped(ops.map((op) => ({ key: op.name, op, caps: op.deniedAlways === undefined ? op.needs : [...CAPABILITIES] })), 'kill'),
     grouped(cases.map(({ op, cap }) => ({ key: caseKey(op.name, cap), op, caps: without(op.needs, cap) })), 'errno'),
@@ -180,6 +184,7 @@ async function runVersion(node, selected, batch) {
       const got = await batch({ declaration: declarationFor(without(op.needs, cap), 'kill'), tty: op.tty === true, expectKill: true }, [op.name]);
       return /** @type {const} */ ([caseKey(op.name, cap), /** @type {OpResult} */ (got.get(op.name))]);
     })).then((entries) => new Map(entries)),
+    grouped(ops.filter(isScoped).map((op) => ({ key: op.name, op, caps: op.needs })), 'kill', true),
   ]);
 
   return () => selected.map((op) => {
@@ -190,7 +195,9 @@ async function runVersion(node, selected, batch) {
       const result = /** @type {OpResult} */ (allowed.get(op.name));
       return op.deniedAlways === undefined ? allowedVerdict(result, /** @type {OpResult} */ (reference.get(op.name))) : deniedAlwaysVerdict(result, op.deniedAlways);
     };
-    const verdicts = { name: op.name, needs: op.needs, allowed: skipAll ? skip(skipAll) : allowedCase(), deniedKill: {}, deniedErrno: {}, complement: {} };
+    const scopedResult = scoped.get(op.name);
+    const scopedCase = scopedResult === undefined ? undefined : skipAll ? skip(skipAll) : allowedVerdict(scopedResult, /** @type {OpResult} */ (reference.get(op.name)));
+    const verdicts = { name: op.name, needs: op.needs, allowed: skipAll ? skip(skipAll) : allowedCase(), scoped: scopedCase, deniedKill: {}, deniedErrno: {}, complement: {} };
     for (const cap of op.needs) {
       const reason = skipAll ?? op.inseparable?.[cap];
       const key = caseKey(op.name, cap);

@@ -10,7 +10,7 @@
  * SYSCAGE_MATRIX_DIAGNOSE=1 names the syscall behind each unexpected kill.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { formatSummary, installNode, listFindings, operations, runMatrix, type Capability, type Verdict, type VersionResult } from './harness.mjs';
+import { SCOPED_LISTS, formatSummary, installNode, listFindings, operations, runMatrix, type Capability, type Verdict, type VersionResult } from './harness.mjs';
 
 const MAJORS = [20, 22, 24] as const;
 const wantedMajors = (process.env.SYSCAGE_MATRIX_NODES ?? '20,22,24').split(',').map(Number);
@@ -68,6 +68,12 @@ describe.skipIf(!supported)('Node API matrix', () => {
     describe('allowed: with its capabilities declared, an operation works exactly as unsandboxed', () => {
       it.for(operations.map((op) => op.name))('%s', (name, ctx) => {
         expectPass(verdictOf(major, name, (op) => op.allowed, ctx));
+      });
+    });
+
+    describe('scoped: with path and port lists instead of `true`, it still works (the implicit read set suffices)', () => {
+      it.for(operations.filter((op) => op.deniedAlways === undefined && op.needs.some((cap) => Object.hasOwn(SCOPED_LISTS, cap))).map((op) => op.name))('%s', (name, ctx) => {
+        expectPass(verdictOf(major, name, (op) => op.scoped, ctx));
       });
     });
 

@@ -58,23 +58,35 @@ export const operations = Object.freeze([...baseline, ...compute, ...fsRead, ...
 /** @type {ReadonlyMap<string, Operation>} */
 export const operationsByName = new Map(operations.map((op) => [op.name, op]));
 
+/** Capabilities a declaration can narrow to lists (Landlock), and the lists the scoped case uses. */
+export const SCOPED_LISTS = Object.freeze({
+  'fs.read': ['@fixtures', '@run'],
+  'fs.write': ['@run'],
+  spawn: ['/bin', '/usr/bin', '@node'],
+  'net.connect': ['@peers'],
+});
+
 /**
- * The `sandbox()` declaration granting exactly `names`, in `true` forms.
+ * The `sandbox()` declaration granting exactly `names`, in `true` forms, or with `scoped` in list
+ * forms where a capability has one (SCOPED_LISTS; run-op.mjs replaces the `@` placeholders with
+ * the child's fixtures, run directory, Node binary and the peers' TCP ports).
  *
  * @param {readonly Capability[]} names
  * @param {'kill' | 'errno'} onViolation
+ * @param {boolean} [scoped]
  * @returns {Record<string, unknown>}
  * @example
  *   declarationFor(['fs.read', 'net.connect'], 'errno');
  *   // { fs: { read: true }, net: { connect: true }, onViolation: 'errno' }
  */
-export function declarationFor(names, onViolation) {
+export function declarationFor(names, onViolation, scoped = false) {
   /** @type {Record<string, any>} */
   const declaration = {};
   for (const name of names) {
     const [group, key] = name.split('.');
-    if (key === undefined) declaration[/** @type {string} */ (group)] = true;
-    else declaration[/** @type {string} */ (group)] = { ...declaration[/** @type {string} */ (group)], [key]: true };
+    const grant = scoped ? /** @type {Record<string, string[]>} */ (SCOPED_LISTS)[name] ?? true : true;
+    if (key === undefined) declaration[/** @type {string} */ (group)] = grant;
+    else declaration[/** @type {string} */ (group)] = { ...declaration[/** @type {string} */ (group)], [key]: grant };
   }
   declaration.onViolation = onViolation;
   return declaration;

@@ -24,7 +24,26 @@ import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { operationsByName } from './operations.mjs';
 
-const declaration = JSON.parse(process.argv[2] ?? 'null');
+const runDir = process.env.SYSCAGE_MATRIX_DIR ?? process.cwd();
+const fixtures = process.env.SYSCAGE_MATRIX_FIXTURES ?? join(runDir, 'fixtures');
+const peers = process.env.SYSCAGE_MATRIX_PEERS ? JSON.parse(process.env.SYSCAGE_MATRIX_PEERS) : undefined;
+
+/** The scoped case's placeholders (operations.mjs SCOPED_LISTS) made real for this child. */
+function fillLists(/** @type {unknown} */ value) {
+  if (Array.isArray(value)) {
+    return value.flatMap((item) => {
+      if (item === '@fixtures') return [fixtures];
+      if (item === '@run') return [runDir];
+      if (item === '@node') return [process.execPath];
+      if (item === '@peers') return Object.values(peers ?? {}).filter((port) => typeof port === 'number');
+      return [item];
+    });
+  }
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fillLists(inner)]));
+  return value;
+}
+
+const declaration = fillLists(JSON.parse(process.argv[2] ?? 'null'));
 if (declaration !== null) sandbox(declaration);
 
 const MARK = '@@matrix ';
@@ -78,10 +97,6 @@ process.on('unhandledRejection', stray);
 
 const timeoutMs = Number(process.env.SYSCAGE_MATRIX_OP_TIMEOUT_MS ?? 5000);
 const node = Number(process.versions.node.split('.')[0]);
-const peers = process.env.SYSCAGE_MATRIX_PEERS ? JSON.parse(process.env.SYSCAGE_MATRIX_PEERS) : undefined;
-const runDir = process.env.SYSCAGE_MATRIX_DIR ?? process.cwd();
-const fixtures = process.env.SYSCAGE_MATRIX_FIXTURES ?? join(runDir, 'fixtures');
-
 report({ event: 'status', pid: process.pid, ...(declaration === null ? { applied: false, node } : status()) });
 
 for (const name of (process.argv[3] ?? '').split(',').filter(Boolean)) {

@@ -95,7 +95,7 @@ export function checkLandlockSupport(plan: LandlockPlan, abi: number): LandlockR
     throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: reason, hint: `Run on Linux ≥ ${ABI_KERNELS[needs] ?? '?'} with Landlock enabled (lsm=…,landlock), or declare landlock: 'best-effort' to run with the wider sandbox.` });
   }
   // Written at once: a restart may follow, and an emitted warning would be printed after it (never).
-  process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${reason} Running with the wider sandbox (landlock: 'best-effort'): ${missing.map((m) => m.enforces).join('; ')} not enforced.\n`);
+  process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${reason} Running with the wider sandbox (landlock: 'best-effort'): ${[...new Set(missing.map((m) => m.enforces))].join('; ')} not enforced.\n`);
   return missing;
 }
 
