@@ -1,59 +1,63 @@
-// The README's main job: the seed program's hand-written policy, compiled by @syscage/core into a
-// seccomp-BPF filter, printed as disassembly with the kernel-cache report and a few simulated calls;
-// then a real Node program sandboxed by @syscage/runtime, showing an allowed and a blocked action.
-// Run it with `./run demo` (or `pnpm build && pnpm demo`).
+// The README's main job: the seed program, examples/syslog-parse (built with esbuild and
+// @syscage/plugin by `pnpm build`), run on its sample log inside its sandbox. First what its build
+// embeds (checked against a fresh compile by @syscage/core), then the allowed run (the summary),
+// then three things it does not declare (a write, a connection, a spawn), each killed by the kernel.
+// Run it with `./run demo` (or `pnpm build && pnpm demo`); it takes a few seconds.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  ALLOW, KILL_PROCESS, analyzeCache, compilePolicy, createPolicy, describeReturn, disassemble, getArch, simulate, syscallNumber,
-} from '@syscage/core';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeCache, buildPolicy, compilePolicy, disassemble, getArch, resolveCapabilities } from '@syscage/core';
 
-const O_ACCMODE_AND_CREATE = 0o3 | 0o100 | 0o1000; // O_WRONLY|O_RDWR, O_CREAT, O_TRUNC
-const PROT_EXEC = 0x4;
+const EXAMPLE = fileURLToPath(new URL('../examples/syslog-parse/', import.meta.url));
+const BUNDLE = 'dist/syslog-parse.js';
+const indent = (text) => text.trimEnd().replace(/^/gm, '  ');
 
-// What the seed (a syslog parser) needed: read its input, write to stdout/stderr, map memory
-// without execute permission, and exit. Everything else kills the process.
-const policy = createPolicy({
-  defaultAction: KILL_PROCESS,
-  rules: [
-    ...['read', 'close', 'fstat', 'newfstatat', 'lseek', 'brk', 'munmap', 'exit_group', 'rt_sigreturn'].map((syscall) => ({ syscall, action: ALLOW })),
-    { syscall: 'write', when: [{ arg: 0, width: 32, op: 'in', values: [1, 2] }], action: ALLOW },
-    { syscall: 'openat', when: [{ arg: 2, width: 32, op: 'flags_clear', flags: O_ACCMODE_AND_CREATE }], action: ALLOW },
-    { syscall: 'mmap', when: [{ arg: 2, op: 'flags_clear', flags: PROT_EXEC }], action: ALLOW },
-  ],
-});
-
-const arch = getArch('x86_64');
-const filter = compilePolicy(policy, 'x86_64');
-const sha = createHash('sha256').update(filter.bytes).digest('hex');
-console.log(`syscage: the seed program's policy, compiled for ${arch.name}`);
-console.log(`${policy.rules.length} rules, default KILL_PROCESS → ${filter.instructions.length} instructions, ${filter.bytes.length} bytes, sha256 ${sha.slice(0, 16)}…\n`);
-console.log(disassemble(filter.instructions, arch));
-
-const cache = analyzeCache(filter.instructions, arch);
-console.log(`\nkernel constant-action cache: ${cache.cached.join(', ')} run no BPF at all`);
-
-const call = (label, name, args = [], dataArch = arch.auditArch) => {
-  const nr = typeof name === 'number' ? name : syscallNumber('x86_64', name);
-  const { action, executed } = simulate(filter.instructions, { nr, arch: dataArch, args: args.map(BigInt) });
-  console.log(`  ${label.padEnd(36)} → ${describeReturn(action).padEnd(13)} (${executed} instructions)`);
-};
-console.log('\nsimulated calls:');
-call('write(1, buf, n)', 'write', [1]);
-call('openat(AT_FDCWD, path, O_RDONLY)', 'openat', [-100, 0, 0]);
-call('write(7, buf, n)', 'write', [7]);
-call('openat(…, O_WRONLY|O_CREAT)', 'openat', [-100, 0, 0o101]);
-call('mmap(…, PROT_READ|PROT_EXEC)', 'mmap', [0, 4096, 5]);
-call('socket(AF_INET, …)', 'socket', [2, 1]);
-call('write via x32 (nr | 0x40000000)', 0x40000001, [1]);
-call('i386 int 0x80 write', 4, [1], 0x40000003);
-console.log(`\naarch64: ${compilePolicy(policy, 'aarch64').instructions.length} instructions for the same policy`);
-
-console.log('\nsyscage: a real program, sandboxed with sandbox({ fs: { read: true } }) (scripts/demo-program.mjs):');
-const run = spawnSync(process.execPath, [new URL('demo-program.mjs', import.meta.url).pathname], { encoding: 'utf8' });
-process.stdout.write(run.stdout);
-if (run.signal === 'SIGSYS') console.log('  blocked: the kernel killed it with SIGSYS ("Bad system call") at the write');
-else {
-  console.log(`  unexpected end: exit ${run.status}, signal ${run.signal}\n${run.stderr}`);
-  process.exitCode = 1;
+if (!existsSync(join(EXAMPLE, BUNDLE))) {
+  console.error('syscage demo: examples/syslog-parse is not built; run `pnpm build` first.');
+  process.exit(1);
 }
+const manifest = JSON.parse(readFileSync(join(EXAMPLE, `${BUNDLE}.syscage.json`), 'utf8'));
+
+// What the build embeds, for this machine's architecture.
+const arch = getArch(process.arch === 'arm64' ? 'aarch64' : 'x86_64');
+const filter = compilePolicy(buildPolicy(resolveCapabilities(manifest.declaration)), arch.name);
+const sha = createHash('sha256').update(filter.bytes).digest('hex');
+const embedded = manifest.arches[arch.name];
+const cache = analyzeCache(filter.instructions, arch);
+const declared = readFileSync(join(EXAMPLE, manifest.entry), 'utf8').split('\n')[manifest.source.line - 1]?.trim();
+const row = (label, text) => console.log(`  ${label.padEnd(22)} ${text}`);
+console.log('syscage demo: examples/syslog-parse, the seed program, built with esbuild and @syscage/plugin');
+row(`${manifest.entry}:${manifest.source.line}`, declared);
+row(`${arch.name} filter`, `${filter.instructions.length} BPF instructions, sha256 ${sha.slice(0, 16)}… (${sha === embedded?.filterSha256 ? 'the bytes embedded in the bundle' : 'DIFFERENT from the bundle!'})`);
+row('kernel cache', `${cache.cached.length} syscalls allowed straight from the kernel's cache, without running BPF`);
+if (Array.isArray(manifest.landlock?.paths)) {
+  const own = manifest.landlock.paths.filter((rule) => rule.from !== 'runtime').map((rule) => rule.path);
+  const implicit = manifest.landlock.paths.length - own.length;
+  row('Landlock', `files: ${own.join(', ')} (declared) and ${implicit} paths Node reads itself; TCP ports: ${manifest.landlock.ports?.length ? manifest.landlock.ports.length : 'none'}`);
+}
+row('anything else', `${embedded?.defaultAction ?? 'KILL_PROCESS'}; the filter starts:`);
+console.log(indent(disassemble(filter.instructions, arch).split('\n').slice(0, 6).join('\n').replace(/^/gm, '  ')));
+
+const run = (args) => spawnSync(process.execPath, [BUNDLE, ...args], { cwd: EXAMPLE, encoding: 'utf8' });
+console.log(`\n$ cd examples/syslog-parse && node ${BUNDLE} logs/sample.log   # allowed: read ./logs, print`);
+const allowed = run(['logs/sample.log']);
+console.log(indent(allowed.stdout));
+let failed = allowed.status !== 0 || sha !== embedded?.filterSha256;
+if (failed) console.log(`  unexpected end: exit ${allowed.status}, signal ${allowed.signal}\n${indent(allowed.stderr)}`);
+
+for (const attempt of ['write', 'connect', 'spawn']) {
+  console.log(`\n$ node ${BUNDLE} --try ${attempt}   # the demonstration hook: after the summary, try something undeclared`);
+  const blocked = run(['--try', attempt]);
+  console.log(indent(blocked.stdout.trimEnd().split('\n').at(-1) ?? ''));
+  const written = existsSync(join(EXAMPLE, 'logs/summary.txt'));
+  if (blocked.signal === 'SIGSYS' && !written) {
+    console.log('  BLOCKED: the kernel killed the process with SIGSYS ("Bad system call", exit status 159) at that call');
+  } else {
+    console.log(`  NOT BLOCKED: exit ${blocked.status}, signal ${blocked.signal}${written ? ', logs/summary.txt was written' : ''}\n${indent(blocked.stderr)}`);
+    rmSync(join(EXAMPLE, 'logs/summary.txt'), { force: true });
+    failed = true;
+  }
+}
+if (failed) process.exitCode = 1;

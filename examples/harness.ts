@@ -1,0 +1,69 @@
+/**
+ * What the examples' tests share: running a built example in a child process (never in the test
+ * runner: a sandbox cannot be taken off), the Node binaries to run it on, and whether a build's
+ * path and port lists are enforced yet (Landlock, issue 4) or only the kinds of operation (seccomp).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+/** How a run ended. */
+export interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of {@link runExample}. */
+export interface RunOptions {
+  /** The working directory: relative paths in a declaration are resolved against it at run time. */
+  readonly cwd: string;
+  /** The Node binary (default: the one running the tests, Node 20 in CI). */
+  readonly node?: string;
+  readonly env?: Record<string, string>;
+  /** Called once with the child, for programs that keep running (servers). */
+  readonly onSpawn?: (child: ReturnType<typeof spawn>) => void;
+}
+
+/** Runs `node file ...args` and resolves when it ends (killed after 20 s); NODE_OPTIONS and NODE_PATH are not passed on. */
+export function runExample(file: string, args: readonly string[], options: RunOptions): Promise<Run> {
+  const { NODE_OPTIONS: _o, NODE_PATH: _p, ...inherited } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.node ?? process.execPath, [file, ...args], { cwd: options.cwd, env: { ...inherited, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    options.onSpawn?.(child);
+  });
+}
+
+/** The Node versions the examples run on: this one (20) and 22 and 24 from scripts/baseline/install-node.mjs. */
+export function nodeVersions(): Array<{ major: number; path: string }> {
+  const json = execFileSync(process.execPath, [`${REPO}scripts/baseline/install-node.mjs`, '--json', '22,24'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return [{ major: Number(process.versions.node.split('.')[0]), path: process.execPath }, ...(JSON.parse(json) as Array<{ major: number; path: string }>)];
+}
+
+/**
+ * True when the built program `bundle` carries Landlock rules, so the kernel enforces its path and
+ * port lists and not only the kinds of operation: the manifest's `landlock` is then a plan with
+ * path rules (schema 2), or the loader's embedded payload has a `landlock` part. Before issue 4,
+ * `landlock` only restated the declared lists; the scoping tests then skip themselves.
+ */
+export function landlockEnforced(bundle: string): boolean {
+  const { landlock } = readManifest(bundle);
+  const planned = Array.isArray((landlock as { paths?: unknown } | undefined)?.paths);
+  const embedded = /applyPrecompiled[\w$]*\)?\(\s*\{[^\n]*"landlock"\s*:/.test(readFileSync(bundle, 'utf8'));
+  return planned || embedded;
+}
+
+/** The manifest written beside a built example. */
+export function readManifest(bundle: string): { grants: string[]; declaration: unknown; landlock: unknown } {
+  return JSON.parse(readFileSync(`${bundle}.syscage.json`, 'utf8'));
+}
