@@ -186,7 +186,16 @@ function placeholders(): LandlockPlaceholders {
   const ffiRs = resolveReal('ffi-rs');
   const loader = [real(new URL(import.meta.url).pathname), resolveReal('@syscage/core'), ffiRs, ...platformBindings(ffiRs, resolveReal)].map(packageRoot).filter((dir): dir is string => dir !== undefined);
   const main = real(process.argv[1]);
-  return { program: main && dirname(main), loader: [...new Set(loader)], node: real(process.execPath), interpreter: real(readInterpreter(process.execPath)) };
+  const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
+  const dirs = above(main && dirname(main));
+  return {
+    program: main && dirname(main),
+    loader: [...new Set(loader)],
+    modules: dirs.map((dir) => `${dir}/node_modules`),
+    'package-json': dirs.map((dir) => `${dir}/package.json`),
+    node: real(process.execPath),
+    interpreter: real(readInterpreter(process.execPath)),
+  };
 }
 
 /** ffi-rs's platform packages that sit next to it (the loader may load one directly). */

@@ -21,7 +21,6 @@ const PR_SET_NO_NEW_PRIVS = 38;
 const O_PATH = 0o10000000;
 const ENOSYS = 38;
 const EOPNOTSUPP = 95;
-const ENOENT = 2;
 
 /** What {@link restrictLandlock} did. */
 export interface LandlockResult {
@@ -39,7 +38,7 @@ export interface LandlockResult {
 }
 
 /** Values for a plan's `{placeholder}` paths (core's implicit.ts says what each is); unset ones are skipped. */
-export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'node' | 'interpreter', string | readonly string[] | undefined>>>;
+export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'modules' | 'package-json' | 'node' | 'interpreter', string | readonly string[] | undefined>>>;
 
 /** Options of {@link restrictLandlock}. */
 export interface RestrictOptions {
@@ -140,7 +139,8 @@ export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): 
       try {
         fd = fs.openSync(path, O_PATH);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).errno !== -ENOENT && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
         if (rule.ifMissing === 'skip') continue;
         throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `${rule.from} lists ${rule.path}, which does not exist.`, hint: 'Create it before the program starts, or list the directory it will be created in.' });
       }
@@ -177,7 +177,7 @@ export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): 
 }
 
 function resolvePaths(path: string, options: RestrictOptions, resolve: (...parts: string[]) => string): readonly string[] {
-  const placeholder = /^\{(\w+)\}$/.exec(path)?.[1];
+  const placeholder = /^\{([\w-]+)\}$/.exec(path)?.[1];
   if (placeholder === undefined) return [resolve(options.cwd ?? process.cwd(), path)];
   const value = options.placeholders?.[placeholder as keyof LandlockPlaceholders];
   return value === undefined ? [] : typeof value === 'string' ? [value] : value;

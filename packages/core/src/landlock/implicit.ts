@@ -5,7 +5,9 @@
  * matrix's capability-free operations, after the program's first line) on Node 20, 22 and 24: the
  * three versions read the same set, so one list serves all. Placeholders are resolved by the
  * runtime: `{program}` is the directory of the main module (a bundle loads its lazy chunks from it),
- * `{loader}` the real directories of syscage's own runtime packages (and ffi-rs), `{node}` the Node
+ * `{loader}` the real directories of syscage's own runtime packages (and ffi-rs), `{modules}` and
+ * `{package-json}` the node_modules directories and package.json files in the directories above
+ * the program, `{node}` the Node
  * executable and `{interpreter}` its ELF interpreter. Node itself and the program are read again
  * when the sandbox restarts the process inside the Landlock domain (below ABI 8), so they belong here.
  */
@@ -26,6 +28,8 @@ const READ: readonly FsRight[] = ['read_file', 'read_dir'];
 export const NODE_IMPLICIT_PATHS: readonly ImplicitPath[] = [
   { path: '{program}', access: READ, why: "the program's own directory: its modules (read again at the restart), lazily imported modules and chunks of a bundle" },
   { path: '{loader}', access: READ, why: "syscage's runtime and ffi-rs, loaded again at the restart" },
+  { path: '{modules}', access: READ, why: 'the node_modules directories above the program: its dependencies, resolved again at the restart (installed code, not the project\'s sources)' },
+  { path: '{package-json}', access: ['read_file'], why: "the package.json files above the program: Node reads them to resolve modules (the package's type, exports)" },
   { path: '{node}', access: ['execute', 'read_file'], why: 'the Node executable, run again at the restart' },
   { path: '/etc/ssl', access: READ, why: "OpenSSL's configuration, read by Node at start-up (and CA files when NODE_EXTRA_CA_CERTS or --use-openssl-ca asks)" },
   { path: '/proc/self', access: READ, why: 'process.memoryUsage(), process.cpuUsage(), os.availableParallelism() (/proc/self/stat, statm, cgroup, task/*)' },
