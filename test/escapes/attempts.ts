@@ -13,8 +13,8 @@ import type { Capabilities, CapabilityName } from '@syscage/core';
  *   32-bit (`int`) parameter, which the filter refuses outright where it checks that argument.
  * - `kill`: SIGSYS in both modes (a foreign ABI: the arch or x32 check comes before everything).
  * - `enosys`: ENOSYS in both modes, never run (clone3, io_uring: callers fall back).
- * - `eacces`: EACCES in both modes, never run (the sandbox's soft denials: probes callers recover
- *   from, such as getaddrinfo's netlink interface check).
+ * - `eacces`: EACCES in both modes (the sandbox's soft denials: probes callers recover from, such as
+ *   getaddrinfo's netlink interface check; and Landlock's answer for paths outside the declaration).
  */
 export type Answer = 'deny' | 'deny-or-kill' | 'kill' | 'enosys' | 'eacces';
 
@@ -138,11 +138,12 @@ export const ATTEMPTS: readonly Attempt[] = [
   row('netlink-generic', 'none', 'eacces', 'ok'),
   row('netlink-xfrm', 'none', 'eacces', 'ok'),
   row('netlink-route-newaddr', 'none', 'eacces', 'ok'),
-  // Files: read-only opens are the baseline; anything that writes needs fs.write.
-  row('openat-read', 'arena', 'deny', 'ok', { grantedBy: 'baseline' }),
+  // Files: seccomp lets read-only opens through (Node's lazy readers); Landlock refuses files outside
+  // the declared paths and the implicit read set with EACCES. Anything that writes needs fs.write.
+  row('openat-read', 'arena', 'eacces', 'ok', { grantedBy: ['fs.read', 'fs.write'] }),
   row('openat-wronly', 'arena', 'deny', 'ok', { grantedBy: WRITE }),
   // O_RDWR|O_APPEND: a write. (spawn allows plain O_RDWR on existing files, for stdio: 'ignore'
-  // opening /dev/null in the child; Landlock, #4, will narrow that to /dev/null.)
+  // opening /dev/null in the child; Landlock narrows that to /dev/null.)
   row('openat-rdwr', 'arena', 'deny', 'ok', { grantedBy: WRITE }),
   row('openat-creat', 'arena', 'deny', 'ok', { grantedBy: WRITE }),
   row('openat-trunc', 'arena', 'deny', 'ok', { grantedBy: WRITE }),

@@ -1,6 +1,8 @@
 /**
  * The escape suite's machinery: builds probe.c (the executable and libescape.so) with the
- * machine's gcc, cached under `<repo>/.cache/escape-probe/` by a hash of the source; finds the
+ * machine's gcc, cached under `fixtures/.build/` by a hash of the source (beside the attempt
+ * program, so they are part of it: the Landlock domain lets a program read its own directory,
+ * also when the sandbox restarts it and the library is loaded again); finds the
  * Node binaries (20 from the PATH, 22 and 24 through scripts/baseline/install-node.mjs); runs
  * fixtures/attempt.mjs in a child process under a fresh pty and parses what it printed; and makes
  * the things attempts aim at (a victim process, a file arena, a file handle). It judges nothing
@@ -40,7 +42,7 @@ export async function buildProbe(): Promise<ProbeBuild> {
   const sourceFile = join(here, 'probe.c');
   const source = await readFile(sourceFile);
   const hash = createHash('sha256').update(gccFlags.join(' ')).update('\0').update(source).digest('hex').slice(0, 16);
-  const dir = join(repoRoot, '.cache', 'escape-probe');
+  const dir = join(here, 'fixtures', '.build');
   await mkdir(dir, { recursive: true });
   const build = async (output: string, extra: string[]): Promise<string> => {
     const file = join(dir, output);
@@ -94,6 +96,7 @@ export interface ReadyStatus {
   readonly node: number;
   readonly reexecuted: boolean;
   readonly kernelFilters?: number;
+  readonly landlock?: { readonly abi: number; readonly applied: boolean };
 }
 
 /** One run of attempt.mjs. */

@@ -13,9 +13,9 @@ import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
-import { landlockAbi, missingRights, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
+import { landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
-import { reexecSelf, takeReexecMarker } from './reexec.ts';
+import { REEXEC_ENV, reexecSelf, takeReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
 import { violationHint } from './violation.ts';
 
@@ -149,12 +149,20 @@ function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, sta
   return status;
 }
 
-/** The Landlock state of a restarted process: the domain was entered before the restart. */
+/**
+ * The Landlock state of a restarted process: every thread entered the domain before the restart.
+ * The main thread enters it once more (the same rules, under a millisecond): should the restart
+ * marker have come from the environment instead of a restart, the main thread and every thread
+ * it starts from now on are still inside. A marker without the domain the plan needs refuses.
+ */
 function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): LandlockStatus | undefined {
   if (plan === undefined) return undefined;
   const abi = landlockAbi();
   const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
-  return { abi, applied: markedAbi > 0, widened };
+  if (!restrictsAnything(plan, abi)) return { abi, applied: false, widened };
+  if (markedAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
+  const result = restrictLandlock(plan, { allThreads: false, quiet: true, placeholders: placeholders() });
+  return { abi, applied: result.applied, widened };
 }
 
 /** The values of the implicit read set's placeholders for this process (core's implicit.ts). */

@@ -44,6 +44,8 @@ export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' 
 export interface RestrictOptions {
   /** Restrict every thread with `LANDLOCK_RESTRICT_SELF_TSYNC`; refused below ABI 8. */
   readonly allThreads: boolean;
+  /** Do not warn about widened rights (the process before a restart already did). */
+  readonly quiet?: boolean;
   /** Where relative paths start (default: the working directory). */
   readonly cwd?: string;
   readonly placeholders?: LandlockPlaceholders;
@@ -83,7 +85,7 @@ function kernelLandlockAbi(): number {
  * The required rights of `plan` the kernel lacks. Under `enforce` any such right refuses the
  * program; under `best-effort` it warns once and returns them.
  */
-export function checkLandlockSupport(plan: LandlockPlan, abi: number): LandlockRequirement[] {
+export function checkLandlockSupport(plan: LandlockPlan, abi: number, quiet = false): LandlockRequirement[] {
   const missing = missingRights(plan, abi);
   if (missing.length === 0) return [];
   const first = missing[0] as LandlockRequirement;
@@ -93,9 +95,15 @@ export function checkLandlockSupport(plan: LandlockPlan, abi: number): LandlockR
   if (plan.mode === 'enforce') {
     throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: reason, hint: `Run on Linux ≥ ${ABI_KERNELS[needs] ?? '?'} with Landlock enabled (lsm=…,landlock), or declare landlock: 'best-effort' to run with the wider sandbox.` });
   }
+  if (quiet) return missing;
   // Written at once: a restart may follow, and an emitted warning would be printed after it (never).
   process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${reason} Running with the wider sandbox (landlock: 'best-effort'): ${[...new Set(missing.map((m) => m.enforces))].join('; ')} not enforced.\n`);
   return missing;
+}
+
+/** Whether `plan` handles any right Landlock ABI `abi` has (otherwise there is no domain to enter). */
+export function restrictsAnything(plan: LandlockPlan, abi: number): boolean {
+  return rightsMask(FS_RIGHTS, plan.handledFs, abi) !== 0 || rightsMask(NET_RIGHTS, plan.handledNet, abi) !== 0 || rightsMask(SCOPE_RIGHTS, plan.scoped, abi) !== 0;
 }
 
 /** The required rights of `plan` that Landlock ABI `abi` lacks. */
@@ -113,14 +121,14 @@ export function missingRights(plan: LandlockPlan, abi: number): LandlockRequirem
  */
 export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): LandlockResult {
   const abi = landlockAbi();
-  const widened = checkLandlockSupport(plan, abi);
+  const widened = checkLandlockSupport(plan, abi, options.quiet);
   const none = { abi, applied: false, allThreads: false, widened, pathRules: 0, portRules: 0 };
   if (abi === 0) return none;
   if (options.allThreads && abi < TSYNC_ABI) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `Restricting every thread at once needs Landlock ABI ${TSYNC_ABI}; this kernel has ${abi}.`, hint: 'Restrict the calling thread and re-execute instead.' });
+  if (!restrictsAnything(plan, abi)) return none;
   const handledFs = rightsMask(FS_RIGHTS, plan.handledFs, abi);
   const handledNet = rightsMask(NET_RIGHTS, plan.handledNet, abi);
   const scoped = rightsMask(SCOPE_RIGHTS, plan.scoped, abi);
-  if (handledFs === 0 && handledNet === 0 && scoped === 0) return none;
   const arch = findLoaderArch();
   if (arch === undefined) return none;
   const nr = arch.nrLandlockCreateRuleset;
