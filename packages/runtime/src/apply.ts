@@ -201,6 +201,7 @@ function placeholders(): LandlockPlaceholders {
     loader: [...new Set(loader)],
     modules: dirs.map((dir) => `${dir}/node_modules`),
     'package-json': dirs.map((dir) => `${dir}/package.json`),
+    'extra-ca-certs': process.env['NODE_EXTRA_CA_CERTS'] || undefined,
     node: real(process.execPath),
     interpreter: real(readInterpreter(process.execPath)),
   };

@@ -38,7 +38,7 @@ export interface LandlockResult {
 }
 
 /** Values for a plan's `{placeholder}` paths (core's implicit.ts says what each is); unset ones are skipped. */
-export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'modules' | 'package-json' | 'node' | 'interpreter', string | readonly string[] | undefined>>>;
+export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'modules' | 'package-json' | 'extra-ca-certs' | 'node' | 'interpreter', string | readonly string[] | undefined>>>;
 
 /** Options of {@link restrictLandlock}. */
 export interface RestrictOptions {

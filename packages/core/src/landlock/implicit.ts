@@ -1,15 +1,16 @@
 /**
  * The implicit read set: what the Node runtime itself reads after a program's sandbox starts,
- * readable without being declared (and nothing else is). Each entry says who reads it. Measured with
- * `scripts/baseline/measure-paths.mjs` (strace of the baseline workloads and of the Node API
- * matrix's capability-free operations, after the program's first line) on Node 20, 22 and 24: the
- * three versions read the same set, so one list serves all. Placeholders are resolved by the
- * runtime: `{program}` is the directory of the main module (a bundle loads its lazy chunks from it),
- * `{loader}` the real directories of syscage's own runtime packages (and ffi-rs), `{modules}` and
- * `{package-json}` the node_modules directories and package.json files in the directories above
- * the program, `{node}` the Node
- * executable and `{interpreter}` its ELF interpreter. Node itself and the program are read again
- * when the sandbox restarts the process inside the Landlock domain (below ABI 8), so they belong here.
+ * readable without being declared (and nothing else is). Each entry says who reads it.
+ * Measured by `scripts/baseline/measure-paths.mjs` (strace of the baseline workloads after the
+ * program's first line) on Node 20, 22 and 24: the three read the same 23–24 paths, all covered
+ * here but os.userInfo()'s /etc/passwd, which stays fs.read's; the Node API matrix's scoped case
+ * then runs ~320 operations with path lists. What Node reads at start-up is here too, by reason:
+ * below Landlock ABI 8 the sandbox restarts the process inside the domain, and it starts again.
+ * Placeholders are resolved by the runtime: `{program}` is the directory of the main module (a
+ * bundle loads its lazy chunks from it), `{loader}` the real directories of syscage's runtime
+ * packages and ffi-rs, `{modules}` and `{package-json}` the node_modules directories and
+ * package.json files above the program, `{extra-ca-certs}` the NODE_EXTRA_CA_CERTS file, `{node}`
+ * the Node executable and `{interpreter}` its ELF interpreter.
  */
 
 import type { FsRight } from './rights.ts';
@@ -31,9 +32,13 @@ export const NODE_IMPLICIT_PATHS: readonly ImplicitPath[] = [
   { path: '{modules}', access: READ, why: 'the node_modules directories above the program: its dependencies, resolved again at the restart (installed code, not the project\'s sources)' },
   { path: '{package-json}', access: ['read_file'], why: "the package.json files above the program: Node reads them to resolve modules (the package's type, exports)" },
   { path: '{node}', access: ['execute', 'read_file'], why: 'the Node executable, run again at the restart' },
-  { path: '/etc/ssl', access: READ, why: "OpenSSL's configuration, read by Node at start-up (and CA files when NODE_EXTRA_CA_CERTS or --use-openssl-ca asks)" },
+  { path: '/etc/ssl', access: READ, why: "OpenSSL's configuration, read by Node at start-up (and CA files when --use-openssl-ca asks)" },
+  { path: '{extra-ca-certs}', access: READ, why: 'the NODE_EXTRA_CA_CERTS file, read by Node at start-up (again at the restart)' },
   { path: '/proc/self', access: READ, why: 'process.memoryUsage(), process.cpuUsage(), os.availableParallelism() (/proc/self/stat, statm, cgroup, task/*)' },
   { path: '/proc/stat', access: READ, why: 'os.cpus()' },
+  { path: '/proc/cpuinfo', access: READ, why: 'os.cpus() (model and speed)' },
+  { path: '/proc/loadavg', access: READ, why: 'os.loadavg() on some libuv versions' },
+  { path: '/proc/sys/vm/overcommit_memory', access: READ, why: 'V8 reads it when it reserves memory (GC, WebAssembly, workers)' },
   { path: '/proc/meminfo', access: READ, why: 'os.freemem(), os.totalmem() on some libuv versions' },
   { path: '/proc/uptime', access: READ, why: 'os.uptime() on some libuv versions' },
   { path: '/sys/devices/system/cpu', access: READ, why: 'os.cpus() (cpufreq)' },
@@ -59,7 +64,11 @@ export const PROGRAM_DIRS: readonly ImplicitPath[] = ['/bin', '/sbin', '/usr/bin
   why: 'programs on the usual PATH, readable so they can be executed (a program elsewhere needs fs.read)',
 }));
 
-/** What name resolution (`dns`) reads: glibc's resolver configuration and its NSS modules. */
+/**
+ * What resolving a name reads: glibc's resolver configuration (its NSS modules are in the library
+ * directories). Granted with `dns` and with every socket capability: connecting to or listening on
+ * `localhost` resolves it through /etc/hosts. Sending the queries is `dns`'s alone.
+ */
 export const DNS_PATHS: readonly ImplicitPath[] = [
   { path: '/etc/resolv.conf', access: ['read_file'], why: 'name servers' },
   { path: '/etc/hosts', access: ['read_file'], why: 'local names' },

@@ -32,6 +32,7 @@ describe('planLandlock', () => {
     expect(rule(bare, '/etc/resolv.conf')).toBeUndefined();
     expect(rule(bare, '/usr/bin')).toBeUndefined();
     expect(rule(plan({ dns: true }), '/etc/resolv.conf')).toMatchObject({ from: 'dns' });
+    expect(rule(plan({ net: { connect: [443] } }), '/etc/hosts')).toMatchObject({ from: 'net.connect' }); // localhost
     expect(rule(plan({ spawn: true }), '/usr/bin')).toMatchObject({ access: ['read_file', 'read_dir'], from: 'spawn' });
     expect(planLandlock(resolveCapabilities({}), { nodeRuntime: false }).paths.find((r) => r.from === 'runtime')).toBeUndefined();
   });

@@ -107,7 +107,8 @@ export function planLandlock(resolved: ResolvedCapabilities, options: PlanLandlo
   // Executing needs read_file on the program (the kernel opens it for reading), its loader and libraries.
   if (spawn === 'any') addPaths(PROGRAM_DIRS, 'spawn');
   if (spawn !== undefined) addPaths(EXEC_START_PATHS, 'spawn');
-  if (grants.has('dns') && read !== 'any') addPaths(DNS_PATHS, 'dns');
+  const resolvers = (['dns', 'net.connect', 'net.listen', 'net.udp'] as const).filter((name) => grants.has(name));
+  if (resolvers.length > 0) addPaths(DNS_PATHS, resolvers.join(', '));
   if (options.nodeRuntime ?? true) addPaths([...NODE_IMPLICIT_PATHS, ...EXEC_START_PATHS], 'runtime');
 
   const connect = scopes['net.connect'];
