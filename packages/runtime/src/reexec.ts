@@ -51,6 +51,10 @@ export interface ReexecOptions {
 
 /** Installs `stage1` if given and replaces the process with a fresh start of itself. Does not return. */
 export function reexecSelf(options: ReexecOptions): never {
+  const evaluates = process.execArgv.some((arg) => /^(-e|--eval|-p|--print)(=|$)/.test(arg));
+  if (process.argv[1] === undefined && !evaluates) {
+    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: 'A program read from standard input cannot be restarted, and this sandbox needs one restart.', hint: 'Save the program to a file and run that.' });
+  }
   if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: true });
   keepIpcChannel();
   const args = [process.argv0, ...process.execArgv, ...process.argv.slice(1)];

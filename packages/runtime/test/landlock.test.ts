@@ -110,6 +110,15 @@ describe.each([20, 22, 24])('Node %i', (major) => {
   });
 });
 
+it('refuses a program read from standard input, which the restart could not run again', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const runtime = new URL('../dist/index.js', import.meta.url).href;
+  const result = spawnSync(process.execPath, ['--input-type=module'], { input: `import { sandbox } from '${runtime}'; sandbox({}); console.log('ran');`, encoding: 'utf8' });
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(1);
+  expect(result.stderr).toBe('syscage: A program read from standard input cannot be restarted, and this sandbox needs one restart. Save the program to a file and run that.\n');
+});
+
 describe('a kernel without the Landlock ABI a declaration needs (simulated with SYSCAGE_LANDLOCK_ABI_LIMIT=3)', () => {
   const caps = () => ({ net: { connect: [Number(ports['PORT_ALLOWED'])] } });
 
