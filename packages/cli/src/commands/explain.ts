@@ -19,6 +19,7 @@ import {
   isKnownSyscall,
   nodeBaseline,
   suggestName,
+  syscallName,
   type ArchName,
   type CapabilityName,
   type CatalogRule,
@@ -27,6 +28,7 @@ import { Command } from 'commander';
 import { describeSpecs } from '../describe.ts';
 import { EXEC_START, NODE_START } from '../exec/exec-start.ts';
 import { usageError } from '../exit-codes.ts';
+import { nativeArch } from '../native-arch.ts';
 import { out, printJson } from '../output.ts';
 
 /** What each capability means to Landlock (paths and ports are its business, not seccomp's). */
@@ -54,12 +56,15 @@ interface SyscallGrant {
 export function explainCommand(): Command {
   return new Command('explain')
     .description('which capability grants a syscall, or what a capability grants, per architecture')
-    .argument('<name>', `a syscall (openat, connect, …) or a capability (${CAPABILITY_NAMES.join(', ')})`)
+    .argument('<name>', `a syscall (openat, connect, …, or its number on this machine) or a capability (${CAPABILITY_NAMES.join(', ')})`)
     .addHelpText('after', '\nExamples:\n  syscage explain connect\n  syscage explain fs.write --json')
     .option('--json', 'print the answer as JSON')
     .action((name: string, options: { json?: boolean }) => {
       if ((CAPABILITY_NAMES as readonly string[]).includes(name)) return explainCapability(name as CapabilityName, options.json === true);
       if (isKnownSyscall(name)) return explainSyscall(name, options.json === true);
+      // A number, as in the kernel's audit records (`syscall=257`): this machine's architecture.
+      const numbered = /^\d+$/.test(name) ? syscallName(nativeArch(), Number(name)) : undefined;
+      if (numbered !== undefined) return explainSyscall(numbered, options.json === true);
       const names = [...CAPABILITY_NAMES, ...SUPPORTED_ARCHES.flatMap((arch) => Object.keys(getArch(arch).syscalls))];
       const guess = suggestName(name, names);
       throw usageError(`"${name}" is neither a capability nor a syscall of ${SUPPORTED_ARCHES.join(' or ')}.`, guess ? `Did you mean "${guess}"?` : `Capabilities: ${CAPABILITY_NAMES.join(', ')}.`);

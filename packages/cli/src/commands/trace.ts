@@ -4,9 +4,10 @@
  * paste, and the equivalent `syscage exec` line), with the calls no capability explains.
  *
  * Where counting starts: for a Node command, the marker syscall the preloaded `trace/marker.cjs`
- * makes at the program's first line (`access("/__syscage_marker__")`, the baseline scripts'
- * marker); everything before it (Node's start-up, loading the module graph) happens before a
- * sandbox would be applied too. For any other command, right after its execve: the suggestion is
+ * makes at the program's sandbox point, if it sandboxes itself (a built program's loader, or
+ * `sandbox()`, which the marker module replaces for the trace: the program runs unsandboxed), else
+ * at its first line (`access("/__syscage_marker__")`, the baseline scripts' marker); everything
+ * before it (Node's start-up, loading the module graph) happens before a sandbox is applied too. For any other command, right after its execve: the suggestion is
  * then for `syscage exec`, whose exec start-up set explains the loader's work. clone3 and
  * io_uring_setup are answered ENOSYS in the trace, as under the sandbox, so the program takes the
  * same paths it will take sandboxed.
@@ -30,6 +31,7 @@ import { decodeString, parseTrace, type SyscallEvent } from '../trace/strace.ts'
 import { formatExecLine, formatSandboxCall } from '../trace/suggest.ts';
 
 const MARKER = '/__syscage_marker__';
+const SANDBOX_MARKER = '/__syscage_marker__/sandbox';
 const MARKER_CALLS: Readonly<Record<string, number>> = { access: 0, faccessat: 1, faccessat2: 1 };
 const MARKER_MODULE = fileURLToPath(new URL('../trace/marker.cjs', import.meta.url));
 
@@ -50,7 +52,7 @@ export function traceCommand(): Command {
     .option('--keep-trace <file>', 'also keep the raw strace output in this file')
     .option('--json', 'print the result as JSON (the program\'s stdout then goes to stderr)')
     .passThroughOptions()
-    .addHelpText('after', '\nExample:\n  syscage trace -- node app.js\n\nNeeds strace (apt-get install strace). Counting starts at the program\'s first line (Node) or right after its execve (anything else).')
+    .addHelpText('after', '\nExample:\n  syscage trace -- node app.js\n\nNeeds strace (apt-get install strace). Counting starts where the program applies its own sandbox (its sandbox() or a built program\'s loader, which do nothing under trace), else at its first line (Node), or right after its execve (anything else).')
     .action((words: string[], options: TraceOptions) => runTrace(words, options));
 }
 
@@ -78,10 +80,15 @@ function runTrace(words: readonly string[], options: TraceOptions): void {
   }
 }
 
-function cutPoint(events: readonly SyscallEvent[], mainPid: number, isNode: boolean): { seq: number; how: 'first line' | 'execve' } {
+type Cut = 'sandbox point' | 'first line' | 'execve';
+
+function cutPoint(events: readonly SyscallEvent[], mainPid: number, isNode: boolean): { seq: number; how: Cut } {
   if (isNode) {
-    const marker = events.find((e) => MARKER_CALLS[e.name] !== undefined && decodeString(e.args[MARKER_CALLS[e.name] as number]) === MARKER);
-    if (marker !== undefined) return { seq: marker.seq, how: 'first line' };
+    const marked = (path: string): SyscallEvent | undefined => events.find((e) => e.tid === mainPid && MARKER_CALLS[e.name] !== undefined && decodeString(e.args[MARKER_CALLS[e.name] as number]) === path);
+    const sandboxPoint = marked(SANDBOX_MARKER);
+    if (sandboxPoint !== undefined) return { seq: sandboxPoint.seq, how: 'sandbox point' };
+    const firstLine = marked(MARKER);
+    if (firstLine !== undefined) return { seq: firstLine.seq, how: 'first line' };
   }
   const exec = events.find((e) => e.tid === mainPid && e.name === 'execve' && e.ret?.startsWith('0'));
   return { seq: exec?.seq ?? -1, how: 'execve' };
@@ -89,7 +96,7 @@ function cutPoint(events: readonly SyscallEvent[], mainPid: number, isNode: bool
 
 function report(words: readonly string[], isNode: boolean, major: NodeMajor | undefined, trace: ReturnType<typeof parseTrace>, status: number | null, signal: NodeJS.Signals | null, json: boolean, file: string): void {
   const cut = cutPoint(trace.events, trace.mainPid, isNode);
-  const kind = isNode && cut.how === 'first line' ? 'node' : 'exec';
+  const kind = isNode && cut.how !== 'execve' ? 'node' : 'exec';
   const counted = trace.events.filter((e) => e.seq > cut.seq);
   const cwd = process.cwd();
   const facts = gatherFacts(counted, cwd, trace.tgidOf, trace.mainPid);
@@ -110,7 +117,10 @@ function report(words: readonly string[], isNode: boolean, major: NodeMajor | un
 /** `code` is the `sandbox()` call for a Node program; any other command gets the exec line only. */
 function formatText(words: readonly string[], exit: number | string | null, cut: string, inference: Inference, code: string | undefined, execLine: string): string {
   const lines = ['', out('bold', `syscage trace: ${words.join(' ')} exited with ${exit}; ${inference.counted} syscalls counted from the program's ${cut}.`), ''];
-  if (code !== undefined) {
+  if (code !== undefined && cut === 'sandbox point') {
+    // exec would run the program's own loader inside exec's sandbox, which does not allow it.
+    lines.push(out('bold', inference.grants.length === 0 ? 'Nothing beyond the runtime baseline is needed:' : 'Suggested declaration (in place of the one the program applies):'), out('green', code));
+  } else if (code !== undefined) {
     lines.push(out('bold', inference.grants.length === 0 ? 'Nothing beyond the runtime baseline is needed:' : "Suggested declaration (the program's first statement):"), out('green', code), '', `or, without changing the program:\n  ${execLine}`);
   } else {
     lines.push(out('bold', 'Suggested command line:'), out('green', `  ${execLine}`));

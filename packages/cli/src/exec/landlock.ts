@@ -5,11 +5,13 @@
  * dynamic loader, ld.so.cache, the library directories), and reading /proc/self, through which the
  * runtime confirms the seccomp filter it installs after Landlock (same pid after the exec: the
  * command's own directory). Placeholders are filled for the command,
- * not for syscage's own process: `{node}` is the command's Node, `{program}` the directory of the
- * script it runs, `{interpreter}` the command's ELF interpreter.
+ * not for syscage's own process: `{node}` is the command's Node, `{program}` the real directory of
+ * the script it runs, `{modules}` and `{package-json}` the node_modules directories and package.json
+ * files in it and above it, `{interpreter}` the command's ELF interpreter.
  */
 
-import { dirname, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { EXEC_START_PATHS, planLandlock, type LandlockPathRule, type LandlockPlan, type ResolvedCapabilities } from '@syscage/core';
 import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
 import type { ResolvedCommand } from './command.ts';
@@ -37,14 +39,28 @@ export function planExecLandlock(resolved: ResolvedCapabilities, command: Resolv
   const interpreter = [...new Set(executables.map(readInterpreter).filter((value): value is string => value !== undefined))];
   const runs = executables.at(-1) ?? command.file;
   const script = command.isNode ? nodeScript(command.interpreters.length > 0 ? [command.file, ...args] : args) : undefined;
+  const program = script === undefined ? undefined : dirname(realPath(resolve(script)));
   return {
     plan: { ...base, paths },
     placeholders: {
       interpreter,
       ...(command.isNode ? { node: runs } : {}),
-      ...(script === undefined ? {} : { program: dirname(resolve(script)) }),
+      ...(program === undefined ? {} : { program, modules: above(program).map((dir) => join(dir, 'node_modules')), 'package-json': above(program).map((dir) => join(dir, 'package.json')) }),
     },
   };
+}
+
+/** `dir` and every directory above it, as the runtime fills `{modules}` and `{package-json}`. */
+function above(dir: string): string[] {
+  return dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))];
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The script a Node command line runs: its first argument that is not an option (or an option's value). */

@@ -9,7 +9,8 @@
  * what it still stops is reported as unexplained.
  */
 
-import { dirname, relative, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import {
   CAPABILITY_NAMES,
   DNS_PATHS,
@@ -149,11 +150,25 @@ interface ScopeLists {
   readonly write: string[];
 }
 
+/**
+ * Files that Node, glibc or c-ares read on their own (scripts/baseline/README.md, "Lazy readers")
+ * and that they treat as absent when Landlock refuses them: not the program's data, so not listed
+ * (listing them would grant fs.read where the program declares none). Each with who reads it.
+ */
+export const TOLERATED_READS: Readonly<Record<string, string>> = {
+  '/proc/sys/vm/overcommit_memory': 'glibc, trimming a thread\'s malloc arena; refused, it keeps its default',
+  '/etc/resolv.conf': "c-ares, setting up Node's resolver channel when a socket is given a host; refused, it uses its defaults",
+  '/etc/nsswitch.conf': 'c-ares, with resolv.conf (the lookup order)',
+  '/etc/svc.conf': 'c-ares, with resolv.conf (the lookup order on some systems)',
+  '/etc/netsvc.conf': 'c-ares, with resolv.conf (the lookup order on some systems)',
+};
+
 /** Paths to list: outside the implicit set, shown relative to the cwd where inside it, nested ones folded. */
 function scopeLists(facts: TraceFacts, target: InferTarget): ScopeLists {
   const implicit = (path: string): boolean => target.implicit.some((root) => path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`));
+  const tolerated = (path: string): boolean => target.kind === 'node' && TOLERATED_READS[path] !== undefined;
   return {
-    read: fold([...facts.read].filter((path) => !implicit(path)), target.cwd),
+    read: fold([...facts.read].filter((path) => !implicit(path) && !tolerated(path)), target.cwd),
     // /dev/null is writable without a declaration (Node's implicit set, and exec's).
     write: fold([...facts.write].filter((path) => path !== '/dev/null'), target.cwd),
   };
@@ -203,9 +218,33 @@ function summarise(events: readonly SyscallEvent[]): CallSummary[] {
  * `node script`, Node's implicit set; for `syscage exec` of anything, the exec start-up paths.
  */
 export function implicitPaths(node: boolean, binary: string, script: string | undefined, interpreter: string | undefined, dns: boolean): string[] {
-  const nodeBinary = binary;
-  const fill = (path: string): string | undefined =>
-    path === '{program}' ? (script === undefined ? undefined : dirname(script)) : path === '{node}' ? nodeBinary : path === '{interpreter}' ? interpreter : path.startsWith('{') ? undefined : path;
+  const program = script === undefined ? undefined : dirname(realPath(script));
+  const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
+  // As the runtime fills them (runtime's apply.ts); {loader} is syscage's own packages, replaced under trace.
+  const fill = (path: string): readonly string[] => {
+    switch (path) {
+      case '{program}':
+        return program === undefined ? [] : [program];
+      case '{modules}':
+        return above(program).map((dir) => join(dir, 'node_modules'));
+      case '{package-json}':
+        return above(program).map((dir) => join(dir, 'package.json'));
+      case '{node}':
+        return [binary];
+      case '{interpreter}':
+        return interpreter === undefined ? [] : [interpreter];
+      default:
+        return path.startsWith('{') ? [] : [path];
+    }
+  };
   const entries = [...(node ? NODE_IMPLICIT_PATHS : []), ...(dns ? DNS_PATHS : []), ...EXEC_START_PATHS];
-  return [binary, ...entries.map((entry) => fill(entry.path)).filter((path): path is string => path !== undefined)];
+  return [binary, ...entries.flatMap((entry) => fill(entry.path))];
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -1,33 +1,64 @@
 /**
- * Preloaded by `syscage trace` into a traced Node program (NODE_OPTIONS=--require): marks the
- * program's first line with a syscall nobody else makes, `access("/__syscage_marker__")` (the
- * baseline scripts' marker), so the trace can cut Node's start-up and module loading away. The
- * mark falls where a built program's loader runs: for a CommonJS main (or `-e`), right before its
- * body is compiled; for an ES module main, as its first import (a `data:` module with no imports
- * of its own, so it is evaluated before every other module, after the whole graph has loaded).
+ * Preloaded by `syscage trace` into a traced Node program (NODE_OPTIONS=--require): marks where
+ * counting starts with syscalls nobody else makes, so the trace can cut Node's start-up and module
+ * loading away.
+ *
+ * * The program's first line, `access("/__syscage_marker__")` (the baseline scripts' marker): for
+ *   a CommonJS main (or `-e`), right before its body is compiled; for an ES module main, as its
+ *   first import (a `data:` module with no imports of its own, so it is evaluated before every
+ *   other module, after the whole graph has loaded).
+ * * The program's sandbox point, `access("/__syscage_marker__/sandbox")`: a program that sandboxes
+ *   itself (a built program's `@syscage/runtime/loader`, or `sandbox()` from `@syscage/runtime`)
+ *   gets stand-ins that make this mark instead of applying the sandbox, so the trace sees what the
+ *   program does from the point its sandbox would start, unsandboxed (a sandboxed trace could only
+ *   show what the current declaration already allows, plus the loader's own work and restart).
+ *   `narrow()` becomes a no-op; `status()` is the real one (no sandbox).
+ *
  * CommonJS so `--require` loads it on every Node version; it has no imports of its own.
  */
 
 const MARKER = '/__syscage_marker__';
+const SANDBOX_MARKER = '/__syscage_marker__/sandbox';
+const LOADER = '@syscage/runtime/loader';
+const RUNTIME = '@syscage/runtime';
+/** How the ES module stand-ins (data: modules, evaluated on the main thread) reach markSandbox. */
+const GLOBAL = 'Symbol.for("syscage.trace.sandbox-point")';
 const fs = process.getBuiltinModule('node:fs');
 const path = process.getBuiltinModule('node:path');
 const url = process.getBuiltinModule('node:url');
+type Resolved = { url: string; format?: string | null; shortCircuit?: boolean };
 const Module = process.getBuiltinModule('node:module') as unknown as {
   prototype: { _compile: (this: { id: string }, ...args: unknown[]) => unknown };
-  registerHooks?: (hooks: { load: (u: string, c: unknown, next: (u: string, c: unknown) => { format?: string; source?: unknown }) => unknown }) => void;
+  _load: (request: string, ...rest: unknown[]) => unknown;
+  registerHooks?: (hooks: {
+    resolve: (specifier: string, context: unknown, next: (s: string, c: unknown) => Resolved) => Resolved;
+    load: (u: string, c: unknown, next: (u: string, c: unknown) => { format?: string; source?: unknown }) => unknown;
+  }) => void;
   register?: (specifier: string, options?: unknown) => void;
+};
+
+const touch = (file: string): void => {
+  try {
+    fs.accessSync(file);
+  } catch {
+    // it never exists: only the syscall matters
+  }
 };
 
 let marked = false;
 const mark = (): void => {
   if (marked) return;
   marked = true;
-  try {
-    fs.accessSync(MARKER);
-  } catch {
-    // it never exists: only the syscall matters
-  }
+  touch(MARKER);
 };
+
+let sandboxMarked = false;
+const markSandbox = (): void => {
+  if (sandboxMarked) return;
+  sandboxMarked = true;
+  touch(SANDBOX_MARKER);
+};
+(globalThis as Record<symbol, unknown>)[Symbol.for('syscage.trace.sandbox-point')] = markSandbox;
 
 const compile = Module.prototype._compile;
 Module.prototype._compile = function (this: { id: string }, ...args: unknown[]) {
@@ -37,6 +68,20 @@ Module.prototype._compile = function (this: { id: string }, ...args: unknown[]) 
   }
   return compile.apply(this, args);
 };
+
+// require(): the stand-ins as objects.
+const load = Module._load;
+Module._load = function (this: unknown, request: string, ...rest: unknown[]) {
+  if (request === LOADER) return { applyPrecompiled: markSandbox };
+  const real = load.call(this, request, ...rest);
+  if (request !== RUNTIME) return real;
+  return { ...(real as object), sandbox: () => (markSandbox(), (target: unknown) => target), narrow: () => undefined };
+};
+
+// import: the stand-ins as data: modules (the runtime's stand-in re-exports the real module's other exports).
+const LOADER_STUB = `data:text/javascript,${encodeURIComponent(`const mark = globalThis[${GLOBAL}]; export function applyPrecompiled() { mark?.(); }`)}`;
+const RUNTIME_STUB_TAIL = `; const mark = globalThis[${GLOBAL}]; export function sandbox() { mark?.(); return (target) => target; } export function narrow() {}`;
+const runtimeStub = (real: string): string => `data:text/javascript,${encodeURIComponent(`export * from ${JSON.stringify(real)}${RUNTIME_STUB_TAIL}`)}`;
 
 const MARK_MODULE = `data:text/javascript,${encodeURIComponent(`import { accessSync } from 'node:fs'; try { accessSync(${JSON.stringify(MARKER)}); } catch {}`)}`;
 const mainUrl = ((): string | undefined => {
@@ -57,8 +102,13 @@ const withMark = (source: string): string => {
   return `${source.slice(0, end + 1)}${statement}${source.slice(end + 1)}`;
 };
 
-if (mainUrl !== undefined && typeof Module.registerHooks === 'function') {
+if (typeof Module.registerHooks === 'function') {
   Module.registerHooks({
+    resolve(specifier, context, next) {
+      if (specifier === LOADER) return { url: LOADER_STUB, format: 'module', shortCircuit: true };
+      const result = next(specifier, context);
+      return specifier === RUNTIME && result.format !== 'commonjs' ? { url: runtimeStub(result.url), format: 'module', shortCircuit: true } : result;
+    },
     load(u, context, next) {
       const result = next(u, context);
       if (u !== mainUrl || result.format !== 'module' || result.source === undefined) return result;
@@ -66,8 +116,16 @@ if (mainUrl !== undefined && typeof Module.registerHooks === 'function') {
       return { ...result, source: withMark(source) };
     },
   });
-} else if (mainUrl !== undefined && typeof Module.register === 'function') {
-  const hooks = `const MAIN = ${JSON.stringify(mainUrl)}; const STATEMENT = ${JSON.stringify(`import ${JSON.stringify(MARK_MODULE)};`)};
+} else if (typeof Module.register === 'function') {
+  const hooks = `const MAIN = ${JSON.stringify(mainUrl ?? null)}; const STATEMENT = ${JSON.stringify(`import ${JSON.stringify(MARK_MODULE)};`)};
+const LOADER_STUB = ${JSON.stringify(LOADER_STUB)};
+const TAIL = ${JSON.stringify(RUNTIME_STUB_TAIL)};
+const runtimeStub = (real) => 'data:text/javascript,' + encodeURIComponent('export * from ' + JSON.stringify(real) + TAIL);
+export async function resolve(specifier, context, next) {
+  if (specifier === ${JSON.stringify(LOADER)}) return { url: LOADER_STUB, format: 'module', shortCircuit: true };
+  const result = await next(specifier, context);
+  return specifier === ${JSON.stringify(RUNTIME)} && result.format !== 'commonjs' ? { url: runtimeStub(result.url), format: 'module', shortCircuit: true } : result;
+}
 export async function load(u, context, next) {
   const result = await next(u, context);
   if (u !== MAIN || result.format !== 'module' || result.source == null) return result;
