@@ -61,7 +61,7 @@ export const operationsByName = new Map(operations.map((op) => [op.name, op]));
 /** Capabilities a declaration can narrow to lists (Landlock), and the lists the scoped case uses. */
 export const SCOPED_LISTS = Object.freeze({
   'fs.read': ['@fixtures', '@run'],
-  'fs.write': ['@run'],
+  'fs.write': ['@run', '@tmpdir'],
   spawn: ['/bin', '/usr/bin', '@node'],
   'net.connect': ['@peers'],
 });
@@ -84,7 +84,9 @@ export function declarationFor(names, onViolation, scoped = false) {
   const declaration = {};
   for (const name of names) {
     const [group, key] = name.split('.');
-    const grant = scoped ? /** @type {Record<string, string[]>} */ (SCOPED_LISTS)[name] ?? true : true;
+    // A client of its own server connects to a port the kernel picks at listen time: no list can name it.
+    const ownServer = name === 'net.connect' && names.includes('net.listen');
+    const grant = scoped && !ownServer ? /** @type {Record<string, string[]>} */ (SCOPED_LISTS)[name] ?? true : true;
     if (key === undefined) declaration[/** @type {string} */ (group)] = grant;
     else declaration[/** @type {string} */ (group)] = { ...declaration[/** @type {string} */ (group)], [key]: grant };
   }

@@ -21,6 +21,7 @@
  */
 import { sandbox, status } from '@syscage/runtime';
 import { writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { operationsByName } from './operations.mjs';
 
@@ -34,6 +35,7 @@ function fillLists(/** @type {unknown} */ value) {
     return value.flatMap((item) => {
       if (item === '@fixtures') return [fixtures];
       if (item === '@run') return [runDir];
+      if (item === '@tmpdir') return [tmpdir()];
       if (item === '@node') return [process.execPath];
       if (item === '@peers') return Object.values(peers ?? {}).filter((port) => typeof port === 'number');
       return [item];
