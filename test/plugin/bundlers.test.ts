@@ -8,14 +8,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildPolicy, buildStage1Policy, compilePolicy, resolveCapabilities } from '@syscage/core';
+import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities } from '@syscage/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLERS, type BuildOutput } from '../../packages/plugin/test/bundlers.ts';
 import { APP, countImports, embeddedPayloads, makeScratch, runProgram } from './harness.ts';
 
 const ARCHES = ['x86_64', 'aarch64'] as const;
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-const policy = buildPolicy(resolveCapabilities({ fs: { read: true } }));
+const resolved = resolveCapabilities({ fs: { read: true } });
+const policy = buildPolicy(resolved);
+const LANDLOCK = planLandlock(resolved);
 const FILTERS = Object.fromEntries(ARCHES.map((arch) => [arch, base64(compilePolicy(policy, arch).bytes)]));
 const STAGE1 = Object.fromEntries(ARCHES.map((arch) => [arch, base64(compilePolicy(buildStage1Policy(), arch).bytes)]));
 
@@ -39,9 +41,9 @@ describe.each(BUNDLERS)('$name', (bundler) => {
       expect(code.indexOf('applyPrecompiled')).toBeLessThan(code.indexOf('process.argv[2]'));
     });
 
-    it("embeds exactly @syscage/core's bytes for every architecture", () => {
+    it("embeds exactly @syscage/core's bytes for every architecture, and its Landlock plan", () => {
       const [payload] = embeddedPayloads(out.file);
-      expect(payload).toEqual({ grants: ['fs.read'], onViolation: 'kill', unsupported: 'error', filters: FILTERS, stage1: STAGE1 });
+      expect(payload).toEqual({ grants: ['fs.read'], onViolation: 'kill', unsupported: 'error', filters: FILTERS, stage1: STAGE1, landlock: LANDLOCK });
       embedded.set(`${bundler.name}-${format}`, JSON.stringify(payload));
     });
 
@@ -51,9 +53,9 @@ describe.each(BUNDLERS)('$name', (bundler) => {
       expect(code).not.toMatch(/\bsandbox\(/);
     });
 
-    it('writes a manifest whose hashes are those of the embedded filters', () => {
+    it('writes a manifest whose hashes are those of the embedded filters, with the embedded Landlock plan', () => {
       const manifest = JSON.parse(readFileSync(`${out.file}.syscage.json`, 'utf8'));
-      expect(manifest).toMatchObject({ entry: 'src/main.js', output: out.file.split('/').at(-1), grants: ['fs.read'], source: { form: 'call', line: 7, column: 1 } });
+      expect(manifest).toMatchObject({ entry: 'src/main.js', output: out.file.split('/').at(-1), grants: ['fs.read'], source: { form: 'call', line: 7, column: 1 }, landlock: LANDLOCK });
       for (const arch of ARCHES) {
         expect(manifest.arches[arch].filterSha256).toBe(createHash('sha256').update(Buffer.from(FILTERS[arch] ?? '', 'base64')).digest('hex'));
       }

@@ -1,8 +1,10 @@
 /**
- * Entry forms beyond the matrix: a TypeScript entry with the class-decorator form (legacy and
- * standard decorators) and a `#!` line, a bundle that includes the runtime itself (the compiler
- * must not come with it), and built programs run under Node 22 and 24, where the loader
- * re-executes the process once. Programs run in child processes only.
+ * Entry forms across the bundler matrix: a TypeScript entry with the class-decorator form (legacy
+ * and standard decorators, where the bundler can compile them; the table says why not elsewhere) and
+ * a `#!` line, a CommonJS entry that `require`s the runtime, and a declaration outside any entry
+ * (a build error everywhere). Then a bundle that includes the runtime itself (the compiler must not
+ * come with it), and built programs run under Node 22 and 24, where the loader re-executes the
+ * process once. Programs run in child processes only.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,34 +17,38 @@ import { APP, REPO, countImports, embeddedPayloads, makeScratch, otherNodes, run
 const scratch = makeScratch();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const buildDecorated = async (experimentalDecorators: boolean): Promise<string> => {
-  const outfile = join(scratch, `decorated-${experimentalDecorators ? 'legacy' : 'standard'}.mjs`);
-  await build({
-    absWorkingDir: APP,
-    entryPoints: ['src/decorated.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'silent',
-    external: ['@syscage/runtime', '@syscage/runtime/*'],
-    tsconfigRaw: { compilerOptions: { experimentalDecorators } },
-    plugins: [syscage({ root: APP })],
-  });
-  return outfile;
-};
+const STRAY = 'src/stray-declaration.js:4:1: `sandbox()` is declared in a module that is not an entry of this build, so it would run after other modules. Move the declaration to the entry file, or list this file as an entry of the build.';
 
-describe.each([true, false])('a TypeScript decorator entry (experimentalDecorators: %s)', (legacy) => {
-  it('keeps #! first, injects the loader once, runs, and is killed on mkdir', async () => {
-    const file = await buildDecorated(legacy);
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
-    expect(embeddedPayloads(file).map((p) => p.grants)).toEqual([['fs.read']]);
-    expect(countImports(file, '@syscage/runtime/loader')).toBe(1);
-    expect(await runProgram(file, [])).toMatchObject({ code: 0, stdout: 'decorated ok\n', stderr: '' });
+describe.each(BUNDLERS)('$name', (bundler) => {
+  describe.each(['legacy', 'standard'] as const)('a TypeScript entry with %s class decorators', (decorators) => {
+    const reason = bundler.noDecorators?.[decorators];
+    it.skipIf(reason !== undefined)(`injects the loader once, runs, and is killed on mkdir${reason ? ` (skipped: ${reason})` : ''}`, async () => {
+      const out = await bundler.build({ app: APP, entry: 'src/decorated.ts', outDir: join(scratch, `decorated-${bundler.name}-${decorators}`), format: 'esm', decorators });
+      if (bundler.name === 'esbuild') expect(readFileSync(out.file, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+      expect(embeddedPayloads(out.file).map((p) => p.grants)).toEqual([['fs.read']]);
+      expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
+      expect(await runProgram(out.file, [])).toMatchObject({ code: 0, stdout: 'decorated ok\n', stderr: '' });
+      const dir = mkdtempSync(join(scratch, 'run-'));
+      expect(await runProgram(out.file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
+      expect(existsSync(join(dir, 'made-by-decorated'))).toBe(false);
+    });
+  });
+
+  it.skipIf(bundler.noCommonJs !== undefined)(`a CommonJS entry (require) gets the loader first, runs, and is killed on mkdir, also in a required sibling${bundler.noCommonJs ? ` (skipped: ${bundler.noCommonJs})` : ''}`, async () => {
+    const out = await bundler.build({ app: APP, entry: 'src/main-cjs.cjs', outDir: join(scratch, `cjs-${bundler.name}`), format: 'cjs' });
+    expect(embeddedPayloads(out.file).map((p) => p.grants)).toEqual([['fs.read']]);
+    expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
+    expect(readFileSync(out.file, 'utf8')).not.toMatch(/["']@syscage\/runtime["']/);
+    expect(await runProgram(out.file, ['read'])).toMatchObject({ code: 0, stdout: 'cjs read ok sibling=CJS_SIBLING_TOP_LEVEL\n', stderr: '' });
     const dir = mkdtempSync(join(scratch, 'run-'));
-    expect(await runProgram(file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
-    expect(existsSync(join(dir, 'made-by-decorated'))).toBe(false);
+    expect(await runProgram(out.file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
+    expect(await runProgram(out.file, ['read'], { env: { SYSCAGE_FIXTURE_DIR: dir, SYSCAGE_FIXTURE_SIBLING: 'mkdir' } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
+    expect(existsSync(join(dir, 'made-by-cjs')) || existsSync(join(dir, 'made-by-cjs-sibling'))).toBe(false);
+  });
+
+  it('fails the build when a module that is not an entry declares sandbox()', async () => {
+    const outDir = join(scratch, `stray-${bundler.name}`);
+    await expect(bundler.build({ app: APP, entry: 'src/stray-entry.js', outDir, format: 'esm' })).rejects.toThrow(STRAY);
   });
 });
 

@@ -2,16 +2,21 @@
 /**
  * Build-time cost of @syscage/plugin per bundler: a synthetic 300-module program (each module
  * imports two others and a Node builtin; the entry declares `sandbox()`), built with and without
- * the plugin. Cold = a fresh process per build (includes loading ts-morph); warm = later builds in
- * the same process with the same plugin instance, as in watch mode (median of 7). Prints ms and the ratio with/without. Uses the built plugin
- * (`pnpm build` first). A benchmark, not a test: nothing is asserted.
- *   node packages/plugin/bench/plugin-cost.mjs [bundler...]
+ * the plugin. Cold = a fresh process per build, timed from before the bundler and the plugin are
+ * imported (so it includes loading TypeScript); warm = later builds in the same process with the
+ * same plugin instance, as in watch mode (median of 7). Variants run interleaved, in a shuffled
+ * order each round, each in its own process: the machine's load drifts, so each round's delta is
+ * taken against the plugin-less build of the same round, and medians and ranges of those are
+ * printed. Uses the built plugin (`pnpm build` first). A benchmark, not a test: nothing is asserted.
+ *   node packages/plugin/bench/plugin-cost.mjs [--rounds N] [bundler...]
+ * With SYSCAGE_BENCH_BASELINE=<dir> (a directory holding another build's `esbuild.js`, `vite.js`,
+ * … entries), that build is measured too, as `baseline`, for before/after comparisons.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const MODULES = 300;
 const BUNDLERS = ['esbuild', 'rollup', 'rolldown', 'vite', 'webpack', 'rspack'];
@@ -30,10 +35,13 @@ function makeApp() {
 
 /** One plugin instance per process, reused by warm builds as a watch session would. */
 let pluginInstance;
-async function buildOnce(bundler, app, withPlugin) {
-  pluginInstance ??= withPlugin ? (await import(`@syscage/plugin/${bundler}`)).default({ root: app, manifest: false }) : undefined;
+async function buildOnce(bundler, app, variant) {
+  if (variant !== 'without' && !pluginInstance) {
+    const from = variant === 'baseline' ? pathToFileURL(join(process.env.SYSCAGE_BENCH_BASELINE, `${bundler}.js`)).href : `@syscage/plugin/${bundler}`;
+    pluginInstance = (await import(from)).default({ root: app, manifest: false });
+  }
   const plugin = pluginInstance ? [pluginInstance] : [];
-  const out = join(app, `out-${bundler}-${withPlugin}`);
+  const out = join(app, `out-${bundler}-${variant}`);
   const input = join(app, 'src/main.js');
   switch (bundler) {
     case 'esbuild':
@@ -56,34 +64,48 @@ async function buildOnce(bundler, app, withPlugin) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Wall time and this process's CPU time (all its threads; esbuild's own process is not counted), in ms. */
 async function timed(fn) {
-  const t0 = performance.now();
+  const [t0, c0] = [performance.now(), process.cpuUsage()];
   await fn();
-  return performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
 if (process.argv[2] === '--one') {
   // Child mode: one cold build, then warm builds; prints JSON.
-  const [, , , bundler, app, withPlugin] = process.argv;
-  const cold = await timed(() => buildOnce(bundler, app, withPlugin === 'true'));
+  const [, , , bundler, app, variant] = process.argv;
+  const cold = await timed(() => buildOnce(bundler, app, variant));
   const warm = [];
-  for (let i = 0; i < 7; i++) warm.push(await timed(() => buildOnce(bundler, app, withPlugin === 'true')));
-  console.log(JSON.stringify({ cold, warm: median(warm) }));
+  for (let i = 0; i < 7; i++) warm.push(await timed(() => buildOnce(bundler, app, variant)));
+  console.log(JSON.stringify({ cold: cold.wall, coldCpu: cold.cpu, warm: median(warm.map((w) => w.wall)), warmCpu: median(warm.map((w) => w.cpu)) }));
 } else {
+  const args = process.argv.slice(2);
+  const roundsAt = args.indexOf('--rounds');
+  const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 5;
+  const variants = ['without', 'with', ...(process.env.SYSCAGE_BENCH_BASELINE ? ['baseline'] : [])];
   const app = makeApp();
   const self = fileURLToPath(import.meta.url);
-  const run = (bundler, withPlugin) => JSON.parse(execFileSync(process.execPath, [self, '--one', bundler, app, String(withPlugin)], { encoding: 'utf8', cwd: join(self, '../..') }).trim().split('\n').at(-1));
-  console.log(`${MODULES + 1} modules; node ${process.version}; ms (median of 3 cold processes; warm = median of 7 in-process rebuilds)`);
-  console.log('bundler   cold w/o  cold with  added   ratio | warm w/o  warm with  added   ratio');
-  for (const bundler of process.argv.slice(2).length ? process.argv.slice(2) : BUNDLERS) {
-    const runs = (w) => Array.from({ length: 3 }, () => run(bundler, w));
-    const [without, withIt] = [runs(false), runs(true)];
-    const pick = (rs, k) => median(rs.map((r) => r[k]));
-    const row = (k) => {
-      const [a, b] = [pick(without, k), pick(withIt, k)];
-      return `${a.toFixed(0).padStart(8)} ${b.toFixed(0).padStart(10)} ${(b - a).toFixed(0).padStart(6)} ${(b / a).toFixed(2).padStart(7)}`;
-    };
-    console.log(`${bundler.padEnd(9)} ${row('cold')} | ${row('warm')}`);
+  const run = (bundler, variant) => JSON.parse(execFileSync(process.execPath, [self, '--one', bundler, app, variant], { encoding: 'utf8', cwd: join(self, '../..') }).trim().split('\n').at(-1));
+  const shuffle = (xs) => xs.map((x) => [Math.random(), x]).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+  const range = (xs) => `${Math.min(...xs).toFixed(0)}…${Math.max(...xs).toFixed(0)}`;
+  console.log(`${MODULES + 1} modules; node ${process.version}; ${rounds} interleaved rounds; ms: median (range) of per-round values; added = with − without of the same round`);
+  console.log('Wall time, then CPU time of the building process (steadier when the machine is shared; excludes the esbuild service process).');
+  console.log('bundler   variant   measure | cold w/o   cold  added (range)            ratio | warm w/o   warm  added (range)           ratio');
+  for (const bundler of args.length ? args : BUNDLERS) {
+    const results = Object.fromEntries(variants.map((v) => [v, []]));
+    for (let r = 0; r < rounds; r++) for (const variant of shuffle(variants)) results[variant].push(run(bundler, variant));
+    for (const variant of variants.slice(1)) {
+      const cell = (k) => {
+        const base = results.without.map((x) => x[k]);
+        const mine = results[variant].map((x) => x[k]);
+        const added = mine.map((x, i) => x - base[i]);
+        const ratios = mine.map((x, i) => x / base[i]);
+        return `${median(base).toFixed(0).padStart(8)} ${median(mine).toFixed(0).padStart(6)} ${median(added).toFixed(0).padStart(6)} (${range(added)})`.padEnd(40) + `${median(ratios).toFixed(2).padStart(5)}`;
+      };
+      console.log(`${bundler.padEnd(9)} ${variant.padEnd(9)} wall    | ${cell('cold')} | ${cell('warm')}`);
+      console.log(`${bundler.padEnd(9)} ${variant.padEnd(9)} cpu     | ${cell('coldCpu')} | ${cell('warmCpu')}`);
+    }
   }
   rmSync(app, { recursive: true, force: true });
 }

@@ -26,14 +26,21 @@ export { createLoaderModule, hasLoaderImport } from './core/loader.ts';
 export type { LoaderModule } from './core/loader.ts';
 export type { PrecompiledPayload } from './core/compile.ts';
 
+/** What the Vite dev server prints, once: it runs the program's modules unsandboxed. */
+export const DEV_SERVER_NOTE = '[syscage] The Vite dev server is not sandboxed; `vite build` output is.';
+
 /**
  * The plugin for every bundler unplugin supports.
  * @example
  * import syscage from '@syscage/plugin';
  * await esbuild.build({ entryPoints: ['src/main.ts'], bundle: true, platform: 'node', plugins: [syscage.esbuild()] });
  */
-const syscage: UnpluginInstance<Options | undefined, false> = createUnplugin<Options | undefined, false>((options) => {
+const syscage: UnpluginInstance<Options | undefined, false> = createUnplugin<Options | undefined, false>((options, meta) => {
   const state = new BuildState(options);
+  // esbuild gets its own plugin (see bundlers/esbuild.ts): unplugin's generic hooks would call
+  // JavaScript for every module.
+  if (meta.framework === 'esbuild') return { name: 'syscage', esbuild: esbuildHooks(state) };
+  let serving = false;
   let devServerNoted = false;
   return {
     name: 'syscage',
@@ -46,23 +53,31 @@ const syscage: UnpluginInstance<Options | undefined, false> = createUnplugin<Opt
       filter: { id: LOADER_ID_FILTER },
       handler: (id) => state.loadLoader(id) ?? null,
     },
+    // webpack and Rspack would run a loader on every module for the code filter; the entries are
+    // known only once the compiler's options are read, after `transform.filter` is fixed, so this
+    // (deprecated, but the only late id filter unplugin has) keeps the loader to entries. Non-entry
+    // modules that import the runtime are checked in bundlers/webpack-like.ts.
+    ...(meta.framework === 'webpack' || meta.framework === 'rspack' ? { transformInclude: (id: string) => state.mayDeclare(id) } : {}),
     transform: {
       // Without `entries`, only modules naming the runtime can declare anything.
       ...(state.options.entries.size === 0 ? { filter: { code: /["']@syscage\/runtime["']/ } } : {}),
       async handler(code, id) {
+        if (serving) return null;
         const out = await state.transform(code, id, rollupIsEntry(this.getNativeBuildContext?.(), id));
         return out ? { code: out.code, map: out.map } : null;
       },
     },
-    esbuild: esbuildHooks(state),
     rollup: rollupLikeHooks(state),
     rolldown: rollupLikeHooks(state),
     vite: {
       ...rollupLikeHooks(state, true),
+      configResolved(config: { command: 'build' | 'serve' }) {
+        serving = config.command === 'serve';
+      },
       configureServer(server: { config: { logger: { warn(message: string): void } } }) {
         if (devServerNoted) return;
         devServerNoted = true;
-        server.config.logger.warn('[syscage] The Vite dev server is not sandboxed; `vite build` output is.');
+        server.config.logger.warn(DEV_SERVER_NOTE);
       },
     },
     webpack: webpackLikeHook(state) as never,

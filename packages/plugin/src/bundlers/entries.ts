@@ -37,9 +37,9 @@ export class EntrySet {
     return this.#files.has(id) || this.#files.has(safeRealpath(id));
   }
 
-  /** The entry files found. */
-  files(): readonly string[] {
-    return [...this.#files];
+  /** The entry files found; undefined when the configuration did not list entries. */
+  files(): readonly string[] | undefined {
+    return this.#known ? [...this.#files] : undefined;
   }
 }
 

@@ -1,11 +1,14 @@
 /**
  * Glue for Rollup, Rolldown and Vite (all speak Rollup's plugin API): entries from the `options`
  * hook's `input`, entry-ness from the module info, and in `generateBundle` the manifest beside each
- * sandboxed entry chunk and the lint over the module graph. Nothing here reads declarations.
+ * sandboxed entry chunk and the lint, which reads the module graph only when the chunks' external
+ * imports and locations leave something to find. The transform's code filter is a native hook
+ * filter here, so modules that do not name the runtime never reach JavaScript. Nothing here reads
+ * declarations.
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildState } from '../core/build-state.ts';
 import type { ModuleGraph } from '../core/lint.ts';
 
@@ -19,6 +22,9 @@ interface ChunkLike {
   readonly isEntry?: boolean;
   readonly facadeModuleId?: string | null;
   readonly fileName: string;
+  /** Imported chunk file names and external specifiers. */
+  readonly imports?: readonly string[];
+  readonly dynamicImports?: readonly string[];
 }
 interface RollupContextLike {
   getModuleInfo(id: string): ModuleInfoLike | null;
@@ -33,6 +39,25 @@ function graphOf(context: RollupContextLike): ModuleGraph {
     const info = context.getModuleInfo(id);
     return [...(info?.importedIds ?? []).map((to) => ({ id: to, dynamic: false })), ...(info?.dynamicallyImportedIds ?? []).map((to) => ({ id: to, dynamic: true }))];
   };
+}
+
+/** The externals of `entry`'s chunk and of every chunk it loads, and those chunks outside the program's directory. */
+function outputFacts(bundle: Record<string, ChunkLike>, entry: ChunkLike, dir: string): { externals: string[]; chunksOutside: string[] } {
+  const externals: string[] = [];
+  const chunksOutside: string[] = [];
+  const programDir = dirname(resolve(dir, entry.fileName));
+  const seen = new Set([entry.fileName]);
+  for (const fileName of seen) {
+    const chunk = bundle[fileName];
+    for (const id of [...(chunk?.imports ?? []), ...(chunk?.dynamicImports ?? [])]) {
+      if (bundle[id] === undefined) externals.push(id);
+      else if (!seen.has(id)) {
+        seen.add(id);
+        if (relative(programDir, resolve(dir, id)).startsWith('..')) chunksOutside.push(id);
+      }
+    }
+  }
+  return { externals, chunksOutside };
 }
 
 /**
@@ -63,7 +88,7 @@ export function rollupLikeHooks(state: BuildState, writeManifests = false): Reco
         if (chunk.type !== 'chunk' || !chunk.isEntry) continue;
         const entry = state.sandboxedEntry(chunk.facadeModuleId);
         if (!entry) continue;
-        const report = state.reportOutput(entry, resolve(dir, chunk.fileName), graphOf(this));
+        const report = state.reportOutput(entry, resolve(dir, chunk.fileName), { ...outputFacts(bundle, chunk, dir), graph: () => graphOf(this) });
         const manifest = report.manifest ? { fileName: join(dirname(chunk.fileName), report.manifest.fileName), source: report.manifest.source } : undefined;
         if (manifest && writeManifests) pending.push({ file: resolve(dir, manifest.fileName), source: manifest.source });
         else if (manifest) this.emitFile({ type: 'asset', ...manifest });

@@ -1,13 +1,16 @@
 /**
- * Glue for webpack 5 and Rspack: entries from `compiler.options.entry`, and at the report stage of
+ * Glue for webpack 5 and Rspack: entries from `compiler.options.entry`, once all modules are built
+ * the module graph and the check of non-entry modules that import the runtime (the transform sees
+ * entries only), and at the report stage of
  * `processAssets` the manifest beside each sandboxed entry's JavaScript files and the lint over the
  * module graph (where the bundler exposes outgoing connections). Typed structurally, so it depends
  * on neither bundler's types.
  */
 
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildState } from '../core/build-state.ts';
 import type { GraphImport, ModuleGraph } from '../core/lint.ts';
+import { RUNTIME_MODULE } from '../core/scan/scan.ts';
 import { resolveFile } from './entries.ts';
 
 const NAME = 'syscage';
@@ -20,10 +23,14 @@ interface ModuleLike {
 }
 interface ConnectionLike {
   readonly module: ModuleLike | null;
-  readonly dependency?: { readonly type?: string } | null;
+  readonly dependency?: { readonly type?: string; readonly request?: string } | null;
+}
+interface ChunkLike {
+  readonly files: Iterable<string>;
+  getAllAsyncChunks(): Iterable<ChunkLike>;
 }
 interface CompilationLike {
-  readonly entrypoints: ReadonlyMap<string, { getFiles(): readonly string[] }>;
+  readonly entrypoints: ReadonlyMap<string, { getFiles(): readonly string[]; readonly chunks: Iterable<ChunkLike> }>;
   readonly modules: Iterable<ModuleLike>;
   readonly moduleGraph?: { getOutgoingConnections?(module: ModuleLike): Iterable<ConnectionLike> };
   readonly outputOptions: { readonly path?: string };
@@ -31,7 +38,7 @@ interface CompilationLike {
   readonly warnings: unknown[];
   readonly hooks: {
     processAssets: { tap(options: { name: string; stage: number }, fn: () => void): void };
-    finishModules: { tap(name: string, fn: () => void): void };
+    finishModules: { tapPromise(name: string, fn: () => Promise<void>): void };
   };
   emitAsset(file: string, source: unknown): void;
 }
@@ -57,20 +64,38 @@ function idOf(module: ModuleLike): string {
 
 /**
  * The module graph, read when every module is built and before optimisation (concatenation hides
- * the inner modules' edges later). Undefined where the bundler exposes no outgoing connections.
+ * the inner modules' edges later), and the modules that import the runtime. Undefined where the
+ * bundler exposes no outgoing connections. One pass over the modules per build: in Rspack each
+ * module and connection read crosses into Rust, so this is read once rather than per dependency.
  */
-function snapshotGraph(compilation: CompilationLike): ModuleGraph | undefined {
+function snapshotGraph(compilation: CompilationLike): { graph: ModuleGraph; runtimeImporters: string[] } | undefined {
   const outgoing = compilation.moduleGraph?.getOutgoingConnections?.bind(compilation.moduleGraph);
   if (!outgoing) return undefined;
   const edges = new Map<string, GraphImport[]>();
+  const runtimeImporters: string[] = [];
   for (const module of compilation.modules) {
     const list: GraphImport[] = [];
+    const id = idOf(module);
     for (const connection of outgoing(module)) {
-      if (connection.module) list.push({ id: idOf(connection.module), dynamic: connection.dependency?.type === 'import()' });
+      if (!connection.module) continue;
+      const to = idOf(connection.module);
+      list.push({ id: to, dynamic: connection.dependency?.type === 'import()' });
+      if (to === RUNTIME_MODULE || connection.dependency?.request === RUNTIME_MODULE) runtimeImporters.push(id);
     }
-    edges.set(idOf(module), list);
+    edges.set(id, list);
   }
-  return (id) => edges.get(id) ?? [];
+  return { graph: (id) => edges.get(id) ?? [], runtimeImporters };
+}
+
+/** JavaScript files of the entry's async chunks that lie outside the directory of `entryFile`. */
+function chunksOutside(entrypoint: { readonly chunks: Iterable<ChunkLike> }, entryFile: string): string[] {
+  const outside = new Set<string>();
+  for (const chunk of entrypoint.chunks) {
+    for (const async of chunk.getAllAsyncChunks()) {
+      for (const file of async.files) if (/\.[cm]?js$/.test(file) && relative(dirname(entryFile), file).startsWith('..')) outside.add(file);
+    }
+  }
+  return [...outside];
 }
 
 /**
@@ -88,8 +113,13 @@ export function webpackLikeHook(state: BuildState): (compiler: CompilerLike) => 
     if (!api) return;
     compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
       let graph: ModuleGraph | undefined;
-      compilation.hooks.finishModules.tap(NAME, () => {
-        graph = snapshotGraph(compilation);
+      compilation.hooks.finishModules.tapPromise(NAME, async () => {
+        const snapshot = snapshotGraph(compilation);
+        graph = snapshot?.graph;
+        // The transform sees entries only (see `index.ts`); a module that imports the runtime
+        // without being an entry is read here, so a declaration in it fails the build (the error
+        // fails the compilation before anything is emitted).
+        for (const id of new Set(snapshot?.runtimeImporters)) if (!state.mayDeclare(id)) await state.checkNonEntry(id);
       });
       compilation.hooks.processAssets.tap({ name: NAME, stage: api.Compilation.PROCESS_ASSETS_STAGE_REPORT }, () => {
         for (const [name, entrypoint] of compilation.entrypoints) {
@@ -97,7 +127,7 @@ export function webpackLikeHook(state: BuildState): (compiler: CompilerLike) => 
           const entry = specs.map((spec) => state.sandboxedEntry(resolveFile(resolve(base, spec)))).find((found) => found !== undefined);
           if (!entry) continue;
           for (const file of entrypoint.getFiles().filter((f) => /\.[cm]?js$/.test(f))) {
-            const report = state.reportOutput(entry, resolve(compilation.outputOptions.path ?? base, file), graph);
+            const report = state.reportOutput(entry, resolve(compilation.outputOptions.path ?? base, file), { graph: () => graph, chunksOutside: chunksOutside(entrypoint, file) });
             if (report.manifest) compilation.emitAsset(join(dirname(file), report.manifest.fileName), new api.sources.RawSource(report.manifest.source));
             for (const finding of report.findings) (report.fatal ? compilation.errors : compilation.warnings).push(new api.WebpackError(finding.message));
           }

@@ -5,10 +5,11 @@
  * `bundlers/` feeds it bundler facts and carries its answers back.
  */
 
+import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, relative } from 'node:path';
 import { SyscageError } from '@syscage/core';
 import { EntrySet } from '../bundlers/entries.ts';
-import { lintGraph, type LintFinding, type ModuleGraph } from './lint.ts';
+import { lintGraph, mayFind, type LintFinding, type ModuleGraph } from './lint.ts';
 import { loaderKeyOf } from './loader.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions, type Options, type ResolvedOptions } from './options.ts';
@@ -22,14 +23,26 @@ export interface OutputReport {
   readonly fatal: boolean;
 }
 
+/** What the glue knows about one output, for the lint. */
+export interface OutputFacts {
+  /** Reads the module graph, called only when the lint needs it; undefined where the bundler exposes none. */
+  readonly graph: () => ModuleGraph | undefined;
+  /** Every specifier the output leaves external, when the bundler says (a cheap first look). */
+  readonly externals?: Iterable<string> | undefined;
+  /** The entry's lazily loaded chunks outside the program's directory (see `LintOutput`). */
+  readonly chunksOutside: readonly string[];
+}
+
 /** State of one plugin instance. */
 export class BuildState {
   readonly options: ResolvedOptions;
   readonly entries: EntrySet = new EntrySet();
   readonly sandboxed: Map<string, SandboxedEntry> = new Map();
   readonly #loaders = new Map<string, string>();
-  /** Last result per module, reused while its code is unchanged (watch rebuilds). */
-  readonly #lastResult = new Map<string, { code: string; out: TransformOutput | undefined }>();
+  /** Last result per module, reused while its code and entry-ness are unchanged (watch rebuilds). */
+  readonly #lastResult = new Map<string, { code: string; isEntry: boolean | undefined; out: TransformOutput | undefined }>();
+  /** Manifest text per entry result and output name: a rebuild that changed neither writes the same text. */
+  readonly #manifests = new WeakMap<SandboxedEntry, Map<string, string>>();
   readonly #context: TransformContext;
 
   constructor(options: Options | undefined) {
@@ -43,6 +56,28 @@ export class BuildState {
     return this.entries.has(id);
   }
 
+  /**
+   * Every file that may declare a sandbox: the configuration's entries and the `entries` option's
+   * keys. Undefined when the configuration's entries are unknown: then any module may.
+   */
+  entryFiles(): readonly string[] | undefined {
+    const files = this.entries.files();
+    return files === undefined ? undefined : [...new Set([...files, ...this.options.entries.keys()])];
+  }
+
+  /** Whether a module may declare a sandbox, so the transform must look at it (see {@link entryFiles}). */
+  mayDeclare(id: string): boolean {
+    return this.options.entries.has(cleanId(id)) || this.entries.has(cleanId(id)) !== false;
+  }
+
+  /**
+   * Checks a module that imports the runtime but is not an entry: a declaration there fails the
+   * build (see `transformModule`). For glue that transforms entries only.
+   */
+  async checkNonEntry(id: string): Promise<void> {
+    await this.transform(await readFile(cleanId(id), 'utf8'), id, false);
+  }
+
   /** The name messages and manifests use for `id`. */
   display(id: string): string {
     return isAbsolute(id) ? relative(this.options.root, id) || id : id;
@@ -53,13 +88,17 @@ export class BuildState {
    * @param isEntry What the bundler itself says about `id`, when it can.
    */
   async transform(code: string, id: string, isEntry?: boolean): Promise<TransformOutput | undefined> {
-    const last = this.#lastResult.get(id);
-    if (last !== undefined && last.code === code) return last.out;
+    const key = cleanId(id);
+    const entryNow = isEntry ?? this.isEntry(key);
+    const last = this.#lastResult.get(key);
+    if (last !== undefined && last.code === code && last.isEntry === entryNow) return last.out;
     const out = await transformModule(code, id, this.#context, isEntry);
-    if (out) this.#lastResult.set(id, { code, out });
+    this.#lastResult.set(key, { code, isEntry: entryNow, out });
     if (out) {
       this.sandboxed.set(out.entry.id, out.entry);
       this.#loaders.set(out.entry.loader.key, out.entry.loader.code);
+    } else {
+      this.sandboxed.delete(key);
     }
     return out;
   }
@@ -81,14 +120,22 @@ export class BuildState {
   }
 
   /**
-   * What to write and report for `entry` built into `output` (absolute).
-   * @param graph The module graph, when the bundler exposes one.
+   * What to write and report for `entry` built into `output` (absolute). The module graph is read
+   * only when the output's externals and chunks leave something to find.
    */
-  reportOutput(entry: SandboxedEntry, output: string, graph: ModuleGraph | undefined): OutputReport {
-    const manifest = this.options.manifest
-      ? { fileName: manifestFileName(basename(output)), source: formatManifest(createManifest(entry, basename(output), this.display(entry.id))) }
-      : undefined;
-    const findings = graph ? lintGraph(entry.id, graph, entry.compiled.resolved, (id) => this.display(id)) : [];
+  reportOutput(entry: SandboxedEntry, output: string, facts: OutputFacts): OutputReport {
+    const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output)) } : undefined;
+    const resolved = entry.compiled.resolved;
+    const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
+    const findings = graph ? lintGraph(entry.id, graph, resolved, (id) => this.display(id), facts) : [];
     return { manifest, findings, fatal: this.options.strict && findings.length > 0 };
+  }
+
+  #manifestText(entry: SandboxedEntry, output: string): string {
+    let byOutput = this.#manifests.get(entry);
+    if (!byOutput) this.#manifests.set(entry, (byOutput = new Map()));
+    let text = byOutput.get(output);
+    if (text === undefined) byOutput.set(output, (text = formatManifest(createManifest(entry, output, this.display(entry.id)))));
+    return text;
   }
 }

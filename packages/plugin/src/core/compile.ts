@@ -1,9 +1,10 @@
 /**
  * From a declaration (as read from source or options) to what the loader embeds: the grants, the
- * violation mode, and per architecture the filter bytes and the first-stage (io_uring) filter
- * bytes, compiled by `@syscage/core` exactly as the runtime would, minus the Node version (a build
- * does not know it, so it takes the union baseline). Results are cached per declaration, so watch
- * rebuilds and several entries with the same declaration compile once.
+ * violation mode, per architecture the filter bytes and the first-stage (io_uring) filter bytes,
+ * and the Landlock plan, computed by `@syscage/core` exactly as the runtime would, minus the Node
+ * version (a build does not know it, so it takes the union baseline). Results are cached per
+ * declaration for the life of the compiler, so watch rebuilds and several entries with the same
+ * declaration compile once.
  */
 
 import { createHash } from 'node:crypto';
@@ -12,8 +13,10 @@ import {
   buildPolicy,
   buildStage1Policy,
   compilePolicy,
+  planLandlock,
   resolveCapabilities,
   type ArchName,
+  type LandlockPlan,
   type Policy,
   type ResolvedCapabilities,
   type SourceLocation,
@@ -33,6 +36,8 @@ export interface CompiledDeclaration {
   readonly policy: Policy;
   readonly filters: Readonly<Partial<Record<ArchName, ArchFilter>>>;
   readonly stage1: Readonly<Partial<Record<ArchName, ArchFilter>>>;
+  /** What Landlock enforces: `planLandlock(resolved)`. */
+  readonly landlock: LandlockPlan;
 }
 
 /** The argument of `applyPrecompiled()` (`@syscage/runtime/loader`), as the loader module embeds it. */
@@ -53,6 +58,13 @@ export interface DeclarationCompiler {
   compile(declaration: unknown, where: SourceLocation | undefined): CompiledDeclaration;
 }
 
+let compiles = 0;
+
+/** How many declarations all compilers of this process have compiled (cache misses): a debug hook for tests. */
+export function compileCount(): number {
+  return compiles;
+}
+
 /**
  * A caching compiler for the given architectures.
  * @example
@@ -67,6 +79,7 @@ export function createCompiler(arches: readonly ArchName[], defaultOnViolation: 
       const key = JSON.stringify(effective);
       const cached = cache.get(key);
       if (cached) return cached;
+      compiles++;
       const policy = buildPolicy(resolved);
       const filters: Partial<Record<ArchName, ArchFilter>> = {};
       const stage1: Partial<Record<ArchName, ArchFilter>> = {};
@@ -76,7 +89,7 @@ export function createCompiler(arches: readonly ArchName[], defaultOnViolation: 
         if (!first) stage1Cache.set(arch, (first = toFilter(compilePolicy(buildStage1Policy(), arch).bytes)));
         stage1[arch] = first;
       }
-      const compiled = Object.freeze({ resolved, policy, filters, stage1 });
+      const compiled = Object.freeze({ resolved, policy, filters, stage1, landlock: planLandlock(resolved) });
       cache.set(key, compiled);
       return compiled;
     },
@@ -98,5 +111,6 @@ export function toPayload(compiled: CompiledDeclaration): PrecompiledPayload {
     unsupported: compiled.resolved.unsupported,
     filters: pick(compiled.filters),
     stage1: pick(compiled.stage1),
+    landlock: compiled.landlock,
   };
 }

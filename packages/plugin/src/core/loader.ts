@@ -11,15 +11,17 @@ import type { PrecompiledPayload } from './compile.ts';
 
 /** The specifier the transform writes into an entry: `@syscage/virtual-loader/<key>` (no URL scheme: webpack refuses unknown schemes before plugins can resolve them). */
 export const LOADER_SPECIFIER_PREFIX = '@syscage/virtual-loader/';
-const LOADER_IMPORT = /^import ["']@syscage\/virtual-loader\/[0-9a-f]{16}["'];$/m;
+const LOADER_IMPORT = /^(import ["']@syscage\/virtual-loader\/[0-9a-f]{16}["']|require\(["']@syscage\/virtual-loader\/[0-9a-f]{16}["']\));$/m;
 const LOADER_FILE = /__syscage_loader_([0-9a-f]{16})\.js$/;
 
 /** A loader module: its key (a hash of its code) and its code. */
 export interface LoaderModule {
   readonly key: string;
   readonly code: string;
-  /** The import statement the entry gets, without a newline. */
+  /** The import statement an ES module entry gets, without a newline. */
   readonly importStatement: string;
+  /** The statement a CommonJS entry gets instead, without a newline. */
+  readonly requireStatement: string;
 }
 
 /**
@@ -30,10 +32,10 @@ export interface LoaderModule {
 export function createLoaderModule(payload: PrecompiledPayload): LoaderModule {
   const code = `import { applyPrecompiled } from '@syscage/runtime/loader';\napplyPrecompiled(${JSON.stringify(payload)});\n`;
   const key = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  return { key, code, importStatement: `import '${LOADER_SPECIFIER_PREFIX}${key}';` };
+  return { key, code, importStatement: `import '${LOADER_SPECIFIER_PREFIX}${key}';`, requireStatement: `require('${LOADER_SPECIFIER_PREFIX}${key}');` };
 }
 
-/** True when `code` already imports a loader (the transform ran on it). */
+/** True when `code` already imports or requires a loader (the transform ran on it). */
 export function hasLoaderImport(code: string): boolean {
   return LOADER_IMPORT.test(code);
 }

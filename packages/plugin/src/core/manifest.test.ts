@@ -1,6 +1,6 @@
 /** The manifest: deterministic, hashes of the exact filter bytes, conditions spelled out per arch. */
 import { createHash } from 'node:crypto';
-import { buildPolicy, compilePolicy, resolveCapabilities } from '@syscage/core';
+import { buildPolicy, compilePolicy, planLandlock, resolveCapabilities } from '@syscage/core';
 import { describe, expect, it } from 'vitest';
 import { createManifest, describeCondition, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions } from './options.ts';
@@ -13,7 +13,7 @@ const entryFor = async (code: string) => {
 };
 
 describe('createManifest', () => {
-  it('records the declaration, its place, grants, Landlock scopes and the filter hashes', async () => {
+  it('records the declaration, its place, grants, the Landlock plan and the filter hashes', async () => {
     const entry = await entryFor("import { sandbox } from '@syscage/runtime';\n\nsandbox({ fs: { read: ['./data'] }, net: { connect: [443] } });\n");
     const manifest = createManifest(entry, 'main.js', 'src/main.ts');
     expect(manifest).toMatchObject({
@@ -22,8 +22,12 @@ describe('createManifest', () => {
       source: { form: 'call', line: 3, column: 1 },
       declaration: { fs: { read: ['./data'] }, net: { connect: [443] } },
       grants: ['fs.read', 'net.connect'],
-      landlock: { 'fs.read': ['./data'], 'net.connect': [443] },
     });
+    expect(manifest.$schema).toBe('syscage-manifest/2');
+    expect(manifest.landlock).toEqual(planLandlock(resolveCapabilities({ fs: { read: ['./data'] }, net: { connect: [443] } })));
+    expect(manifest.landlock).toBe(entry.compiled.landlock);
+    expect(manifest.landlock.paths[0]).toEqual({ path: './data', access: ['read_file', 'read_dir'], from: 'fs.read', ifMissing: 'skip' });
+    expect(manifest.landlock.ports).toContainEqual({ port: 443, access: ['connect_tcp'], from: 'net.connect' });
     const policy = buildPolicy(resolveCapabilities({ fs: { read: ['./data'] }, net: { connect: [443] } }));
     for (const arch of ['x86_64', 'aarch64'] as const) {
       const bytes = compilePolicy(policy, arch).bytes;
@@ -42,6 +46,10 @@ describe('createManifest', () => {
     const text = formatManifest(createManifest(a, 'main.js', 'src/main.ts'));
     expect(text).toBe(formatManifest(createManifest(b, 'main.js', 'src/main.ts')));
     expect(text.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(createManifest(a, 'main.js', 'src/main.ts'))));
+    // Short lists stay on one line, so a path rule reads as one line per field.
+    expect(text).toContain('"grants": ["tty"],');
+    expect(text).toMatch(/"access": \["read_file", "read_dir"\],/);
     expect(manifestFileName('main.mjs')).toBe('main.mjs.syscage.json');
   });
 

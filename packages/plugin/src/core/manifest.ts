@@ -1,17 +1,18 @@
 /**
  * The manifest written beside each sandboxed output (`<output>.syscage.json`): the declaration,
- * where it came from, the Landlock scopes, and per architecture the allowed syscalls with their
- * conditions and the sha256 of each filter. It is meant to be committed and reviewed, so it is
- * deterministic (sorted, no timestamps, paths relative to the root) and a wider sandbox shows as a
- * diff. Building the object and naming the file only; the bundler glue writes it.
+ * where it came from, the Landlock plan the loader applies (the same object it embeds), and per
+ * architecture the allowed syscalls with their conditions and the sha256 of each filter. It is
+ * meant to be committed and reviewed, so it is deterministic (sorted, no timestamps, paths relative
+ * to the root, short lists on one line) and a wider sandbox shows as a diff. Building the object
+ * and naming the file only; the bundler glue writes it.
  */
 
-import { describeAction, getArch, type ArchName, type Condition } from '@syscage/core';
+import { describeAction, getArch, type ArchName, type Condition, type LandlockPlan } from '@syscage/core';
 import type { SandboxedEntry } from './transform.ts';
 
 /** The manifest's JSON shape. */
 export interface Manifest {
-  readonly $schema: 'syscage-manifest/1';
+  readonly $schema: 'syscage-manifest/2';
   readonly generatedBy: '@syscage/plugin';
   /** The output file, relative to the manifest. */
   readonly output: string;
@@ -21,8 +22,8 @@ export interface Manifest {
   readonly grants: readonly string[];
   readonly onViolation: 'kill' | 'errno';
   readonly unsupported: 'error' | 'warn';
-  /** Path and port scopes, enforced by Landlock: `any` or the declared list. */
-  readonly landlock: Readonly<Record<string, 'any' | readonly (string | number)[]>>;
+  /** What Landlock enforces: handled rights, path and port rules (each saying which capability grants it), required rights, mode. */
+  readonly landlock: LandlockPlan;
   readonly arches: Readonly<Partial<Record<ArchName, ArchManifest>>>;
 }
 
@@ -91,9 +92,8 @@ export function createManifest(entry: SandboxedEntry, output: string, entryFile:
     const part = archManifest(entry, arch);
     if (part) arches[arch] = part;
   }
-  const landlock = Object.fromEntries(Object.entries(resolved.scopes).sort(([a], [b]) => a.localeCompare(b)));
   return {
-    $schema: 'syscage-manifest/1',
+    $schema: 'syscage-manifest/2',
     generatedBy: '@syscage/plugin',
     output,
     entry: entryFile,
@@ -102,12 +102,19 @@ export function createManifest(entry: SandboxedEntry, output: string, entryFile:
     grants: [...resolved.grants].sort(),
     onViolation: resolved.onViolation,
     unsupported: resolved.unsupported,
-    landlock,
+    landlock: entry.compiled.landlock,
     arches,
   };
 }
 
-/** The manifest as committed: two-space JSON with a final newline. */
+/** A list of strings and numbers that fits on one line once inlined. */
+const SHORT_LIST = /\[\n\s+((?:"(?:[^"\\]|\\.)*"|-?[\d.]+)(?:,\n\s+(?:"(?:[^"\\]|\\.)*"|-?[\d.]+))*)\n\s*\]/g;
+
+/** The manifest as committed: two-space JSON with a final newline, short lists of values on one line. */
 export function formatManifest(manifest: Manifest): string {
-  return `${JSON.stringify(manifest, null, 2)}\n`;
+  const text = JSON.stringify(manifest, null, 2).replace(SHORT_LIST, (list: string, items: string) => {
+    const inline = `[${items.split(/,\n\s+/).join(', ')}]`;
+    return inline.length <= 100 ? inline : list;
+  });
+  return `${text}\n`;
 }

@@ -2,7 +2,7 @@
  * The transform without a bundler: accepted declaration forms, what the rewritten entry looks like,
  * idempotence, and that the embedded payload is byte-for-byte core's compiler output.
  */
-import { buildPolicy, buildStage1Policy, compilePolicy, resolveCapabilities, type Capabilities } from '@syscage/core';
+import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities, type Capabilities } from '@syscage/core';
 import { describe, expect, it } from 'vitest';
 import { createLoaderModule, hasLoaderImport } from './loader.ts';
 import { resolveOptions, type Options } from './options.ts';
@@ -11,7 +11,7 @@ import { createTransformContext, transformModule } from './transform.ts';
 const I = "import { sandbox } from '@syscage/runtime';\n";
 const run = (code: string, options: Options = {}, id = '/app/src/main.ts', isEntry?: boolean) =>
   transformModule(code, id, createTransformContext(resolveOptions({ root: '/app', ...options })), isEntry);
-const payloadOf = (code: string): { grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string> } => {
+const payloadOf = (code: string): { grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string>; landlock: unknown } => {
   const match = /applyPrecompiled\((.*)\);/.exec(code);
   return JSON.parse(match?.[1] ?? 'null');
 };
@@ -27,12 +27,16 @@ describe('transformModule', () => {
     ['an aliased import', "import { sandbox as cage } from '@syscage/runtime';\ncage({ signal: true });", { signal: true }],
     ['a namespace import', "import * as rt from '@syscage/runtime';\nrt.sandbox({ tty: true });", { tty: true }],
     ['a legacy or standard class decorator', `${I}@sandbox({ fs: true })\nexport class Main {}`, { fs: true }],
+    ['a CommonJS require', "const { sandbox } = require('@syscage/runtime');\nsandbox({ dns: true });", { dns: true }],
+    ['an aliased CommonJS require', "const { status, sandbox: cage } = require('@syscage/runtime');\ncage({ tty: true, landlock: 'best-effort' });", { tty: true, landlock: 'best-effort' }],
+    ['a CommonJS namespace require', "const rt = require('@syscage/runtime');\nrt.sandbox({ worker: true });", { worker: true }],
     ['quoted keys, negative-free numbers, undefined', `${I}sandbox({ 'dns': true, net: { listen: [+8080] }, tty: undefined });`, { dns: true, net: { listen: [8080] } }],
   ])('reads %s and embeds exactly what core compiles', async (_, code, expected) => {
     const out = await run(code);
     const resolved = resolveCapabilities(expected);
     const payload = payloadOf(out?.entry.loader.code ?? '');
     expect(payload.grants).toEqual([...resolved.grants]);
+    expect(payload.landlock).toEqual(planLandlock(resolved));
     for (const arch of ['x86_64', 'aarch64'] as const) {
       expect(payload.filters[arch]).toBe(base64(compilePolicy(buildPolicy(resolved), arch).bytes));
       expect(payload.stage1[arch]).toBe(base64(compilePolicy(buildStage1Policy(), arch).bytes));
@@ -42,12 +46,26 @@ describe('transformModule', () => {
   it('puts the loader first, removes the call and the now unused import', async () => {
     const out = await run(`${I}import { helper } from './helper.ts';\nsandbox({ dns: true });\nhelper();\n`);
     expect(out?.code).toBe(`${out?.entry.loader.importStatement}\n\nimport { helper } from './helper.ts';\n/* syscage: this declaration is applied by the injected loader */\nhelper();\n`);
-    expect(out?.entry.loader.code).toMatch(/^import \{ applyPrecompiled \} from '@syscage\/runtime\/loader';\napplyPrecompiled\(\{"grants":\["dns"\],"onViolation":"kill","unsupported":"error","filters":\{"x86_64":"[^"]+","aarch64":"[^"]+"\},"stage1":\{"x86_64":"[^"]+","aarch64":"[^"]+"\}\}\);\n$/);
+    expect(out?.entry.loader.code).toMatch(/^import \{ applyPrecompiled \} from '@syscage\/runtime\/loader';\napplyPrecompiled\(\{"grants":\["dns"\],"onViolation":"kill","unsupported":"error","filters":\{"x86_64":"[^"]+","aarch64":"[^"]+"\},"stage1":\{"x86_64":"[^"]+","aarch64":"[^"]+"\},"landlock":\{"handledFs":.*\}\}\);\n$/);
   });
 
   it('keeps other runtime imports, and replaces a decorator with an identity decorator', async () => {
     const out = await run("import { sandbox, status } from '@syscage/runtime';\n@sandbox({})\nclass Main {}\nconsole.log(status(), Main);\n");
     expect(out?.code.split('\n').slice(1)).toEqual(["import { status } from '@syscage/runtime';", '@((target) => target)', 'class Main {}', 'console.log(status(), Main);', '']);
+  });
+
+  it('requires the loader first in a CommonJS entry (after its directives), and drops only the sandbox binding', async () => {
+    const out = await run("#!/usr/bin/env node\n'use strict';\nconst { status, sandbox } = require('@syscage/runtime');\nsandbox({ dns: true });\nconsole.log(status());\n", {}, '/app/src/main.js');
+    expect(out?.code.split('\n')).toEqual(['#!/usr/bin/env node', "'use strict';", out?.entry.loader.requireStatement, "const { status } = require('@syscage/runtime');", '/* syscage: this declaration is applied by the injected loader */', 'console.log(status());', '']);
+    expect(out?.entry.loader.requireStatement).toMatch(/^require\('@syscage\/virtual-loader\/[0-9a-f]{16}'\);$/);
+    expect(out && hasLoaderImport(out.code)).toBe(true);
+    const whole = await run("const { sandbox } = require('@syscage/runtime');\nsandbox({});\n", {}, '/app/src/main.cjs');
+    expect(whole?.code).toBe(`${whole?.entry.loader.requireStatement}\n\n/* syscage: this declaration is applied by the injected loader */\n`);
+  });
+
+  it('keeps an ES import first in a module that mixes require with ES syntax', async () => {
+    const out = await run("const { sandbox } = require('@syscage/runtime');\nsandbox({});\nexport const x = 1;\n");
+    expect(out?.code.startsWith(out.entry.loader.importStatement)).toBe(true);
   });
 
   it('keeps a #! line first', async () => {

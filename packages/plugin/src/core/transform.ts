@@ -2,9 +2,10 @@
  * The bundler-agnostic transform of one module: a cheap text check, then (only if the module
  * mentions `@syscage/runtime` or is listed in `entries`) the scanner, the entry check, the
  * build-time compile, and the rewrite with magic-string: the loader import goes first (after a
- * `#!` line), the declaration is replaced so nothing calls the runtime compiler. It is
- * idempotent: a module that already imports a loader is returned unchanged. It never emits files
- * and never talks to a bundler; `unplugin.ts` does.
+ * `#!` line; in a CommonJS entry a `require`, after its directives), the declaration is replaced
+ * so nothing calls the runtime compiler. It is idempotent: a module that already imports a loader
+ * is returned unchanged. It never emits files and never talks to a bundler; `index.ts` and
+ * `bundlers/` do.
  */
 
 import { relative } from 'node:path';
@@ -82,7 +83,7 @@ export async function transformModule(code: string, rawId: string, ctx: Transfor
   const fromOptions = ctx.options.entries.get(id);
   if (fromOptions === undefined && !mentionsRuntime(code)) return undefined;
   const file = relative(ctx.options.root, id) || id;
-  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file) : { declarations: [], edits: [] };
+  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file) : { declarations: [], edits: [], commonjs: id.endsWith('.cjs'), prologueEnd: 0 };
   const [found] = scanned.declarations;
   if (found === undefined && fromOptions === undefined) return undefined;
   if (found !== undefined && fromOptions !== undefined) {
@@ -101,7 +102,9 @@ export async function transformModule(code: string, rawId: string, ctx: Transfor
     else if (edit.text === '') s.remove(edit.start, edit.end);
     else s.overwrite(edit.start, edit.end, edit.text);
   }
-  injectFirst(s, code, loader.importStatement);
+  // A CommonJS entry keeps its directives (`'use strict'`) first; ES modules have none that matter.
+  if (scanned.commonjs && scanned.prologueEnd > 0) s.appendRight(scanned.prologueEnd, `\n${loader.requireStatement}`);
+  else injectFirst(s, code, scanned.commonjs ? loader.requireStatement : loader.importStatement);
   return { code: s.toString(), map: s.generateMap({ hires: true, source: id, includeContent: true }), entry: { id, declaration, source, compiled, loader } };
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Watch mode and the Vite dev server. In each bundler's own watch mode (esbuild: a context rebuilt
+ * on demand), with one plugin instance throughout: a rebuild after a change that did not touch the
+ * entry reuses what the plugin knew (the scanner parses nothing, nothing is compiled: asserted with
+ * the scanner's and compiler's counters, not with timings), and a change to the entry's declaration
+ * is parsed and compiled again and shows in the output. The Vite dev server never sandboxes what it
+ * serves, and says so once.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileCount } from '../../packages/plugin/src/core/compile.ts';
+import { parseCount } from '../../packages/plugin/src/core/scan/scan.ts';
+import { DEV_SERVER_NOTE } from '../../packages/plugin/src/index.ts';
+import { BUNDLERS } from '../../packages/plugin/test/bundlers.ts';
+import { serveInDevServer } from '../../packages/plugin/test/dev-server.ts';
+import { APP, embeddedPayloads, makeScratch } from './harness.ts';
+
+const scratch = makeScratch();
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A copy of the fixture program this test may change. */
+function makeApp(name: string): string {
+  const app = join(scratch, name);
+  mkdirSync(app, { recursive: true });
+  cpSync(join(APP, 'src'), join(app, 'src'), { recursive: true });
+  return app;
+}
+
+const counters = () => ({ parses: parseCount(), compiles: compileCount() });
+
+describe.each(BUNDLERS)('$name watch mode', (bundler) => {
+  it('reuses the parsed entry when a rebuild did not touch it, and recompiles a changed declaration', async () => {
+    const app = makeApp(`watch-${bundler.name}`);
+    const main = join(app, 'src/main.js');
+    const before = counters();
+    const session = await bundler.watch({ app, entry: 'src/main.js', outDir: join(app, 'dist'), format: 'esm', plugin: { arches: ['x86_64'] } });
+    try {
+      expect(counters()).toEqual({ parses: before.parses + 1, compiles: before.compiles + 1 });
+      expect(embeddedPayloads(session.file).map((p) => p.grants)).toEqual([['fs.read']]);
+
+      const afterFirst = counters();
+      writeFileSync(join(app, 'src/sibling.js'), `${readFileSync(join(app, 'src/sibling.js'), 'utf8')}globalThis.touched = 'TOUCHED_SIBLING';\n`);
+      await session.next();
+      expect(readFileSync(session.file, 'utf8')).toContain('TOUCHED_SIBLING');
+      expect(counters()).toEqual(afterFirst);
+      expect(embeddedPayloads(session.file).map((p) => p.grants)).toEqual([['fs.read']]);
+
+      writeFileSync(main, readFileSync(main, 'utf8').replace('sandbox({ fs: { read: true } });', 'sandbox({ fs: { read: true }, dns: true });'));
+      await session.next();
+      expect(counters()).toEqual({ parses: afterFirst.parses + 1, compiles: afterFirst.compiles + 1 });
+      expect(embeddedPayloads(session.file).map((p) => p.grants)).toEqual([['fs.read', 'dns']]);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('the Vite dev server', () => {
+  it('serves the entry unsandboxed, never parses it, and says so once', async () => {
+    const app = makeApp('dev-server');
+    const before = counters();
+    const { codes, warnings } = await serveInDevServer(app, '/src/main.js', [{ ssr: true }, { ssr: false }, { ssr: true }]);
+    for (const code of codes) {
+      expect(code).toMatch(/sandbox\)?\(\{ fs: \{ read: true \} \}\)/);
+      expect(code).not.toContain('virtual-loader');
+    }
+    expect(counters()).toEqual(before);
+    expect(warnings.filter((w) => w.includes('syscage'))).toEqual([DEV_SERVER_NOTE]);
+  });
+});
