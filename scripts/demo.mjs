@@ -60,4 +60,14 @@ for (const attempt of ['write', 'connect', 'spawn']) {
     failed = true;
   }
 }
+// Paths are Landlock's: the same open, read-only, of a file outside ./logs is refused by the kernel.
+console.log(`\n$ node ${BUNDLE} README.md   # a file outside the declared ./logs`);
+const outside = run(['README.md']);
+const refused = outside.status !== 0 && outside.signal === null && /EACCES|permission denied/i.test(outside.stderr + outside.stdout);
+console.log(indent((outside.stderr || outside.stdout).trim().split('\n').find((line) => /EACCES|denied/i.test(line)) ?? ''));
+if (refused) console.log('  BLOCKED: Landlock refused the open with EACCES (only ./logs and what Node reads itself are readable)');
+else {
+  console.log(`  NOT BLOCKED: exit ${outside.status}, signal ${outside.signal}`);
+  failed = true;
+}
 if (failed) process.exitCode = 1;
