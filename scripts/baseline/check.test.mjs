@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { checkInstallPoint, compareRun, DECLARATIONS, NEGATIVE_CONTROL, parseSigsys, PRELOAD, runChecked, trappedCall, NOT_CHECKED } from './check.mjs';
 import { REPO_ROOT } from './install-node.mjs';
+import { MARKER_PATH as PRELOAD_MARKER } from './workloads/check-preload.mjs';
+import { MARKER_PATH } from './workloads.mjs';
 import { findWorkload, WORKLOADS } from './workloads.mjs';
 
 const URL_ = pathToFileURL(PRELOAD).href;
@@ -55,6 +57,12 @@ describe('trappedCall', () => {
     ].join('\n');
     assert.equal(trappedCall(text, 'statx'), 'statx(AT_FDCWD, "/b", AT_STATX_SYNC_AS_STAT, STATX_ALL, {...})');
     assert.equal(trappedCall(text, 'bind'), undefined);
+  });
+});
+
+describe('check-preload', () => {
+  it('restates the marker path of workloads.mjs', () => {
+    assert.equal(PRELOAD_MARKER, MARKER_PATH);
   });
 });
 

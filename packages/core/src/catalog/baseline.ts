@@ -15,6 +15,13 @@
  *   Node APIs ask; changing them (setpriority, setrlimit) is not.
  * - Signals: the process may signal itself (abort(), process.kill(process.pid)) but no other; the
  *   filter compares against a placeholder pid the loader binds at install time (SELF_PID).
+ * - Kept small (issue 3 counts it: baseline + fs.read on x86_64). A call Node makes after
+ *   start-up but does without when it fails is not allowed here: deny.ts answers it with an error
+ *   (SOFT_DENIALS: capget, getpeername, set_robust_list of threads started later; ENOSYS:
+ *   faccessat2). A call only one capability's work makes belongs to that capability (stat/lstat:
+ *   fs.write). Not so rseq: glibc aborts when a new thread cannot register it (found by
+ *   scripts/baseline/check.mjs). Every entry below was measured after the program's first line
+ *   (measured/, enosys section), or says why it cannot be.
  */
 
 import {
@@ -71,21 +78,26 @@ const COMMON: readonly CatalogRule[] = [
     when: [{ arg: 0, op: 'flags_set', flags: CLONE_THREAD_FLAGS }, { arg: 0, op: 'flags_clear', flags: CLONE_NAMESPACES | CLONE_PTRACE | CLONE_UNTRACED }],
     why: 'threads (libuv threadpool, V8 platform workers): the thread flags, never a namespace or ptrace flag',
   },
-  ...plain('thread start-up, synchronisation and teardown', 'futex', 'set_robust_list', 'rseq', 'gettid', 'sched_yield', 'sched_getaffinity', 'exit', 'exit_group'),
-  ...plain('signal handling (SIGINT/SIGTERM handlers, SIGCHLD, SIGWINCH) and restarted sleeps', 'rt_sigaction', 'rt_sigprocmask', 'rt_sigreturn', 'restart_syscall'),
+  ...plain('thread synchronisation and teardown (futex waits of every thread, thread and process exit)', 'futex', 'exit', 'exit_group'),
+  ...plain("every thread glibc starts registers restartable sequences, and glibc aborts the process (\"Fatal glibc error: rseq registration failed\") if that fails once the main thread has them: threadpool threads start after the sandbox (Node 22/24; Node 20 with a CommonJS entry)", 'rseq'),
+  ...plain('abort() and raise() find the calling thread with gettid before tgkill; V8 13 (Node 24) also records mutex owners by thread id', 'gettid'),
+  ...plain('spin-lock back-off at thread teardown (measured on Node 20 and 24 in a few runs of 8; a run without it was killed)', 'sched_yield'),
+  ...plain('os.availableParallelism() and libuv\'s threadpool size; V8 platform threads on Node 22 and 24', 'sched_getaffinity'),
+  ...plain('signal handling (SIGINT/SIGTERM handlers, SIGCHLD, SIGWINCH); rt_sigreturn ends every handler', 'rt_sigaction', 'rt_sigprocmask', 'rt_sigreturn'),
+  ...plain('the kernel restarts a sleep (a futex or clock_nanosleep with a timeout) interrupted by a handled signal through restart_syscall; never seen in a trace because it only follows a signal', 'restart_syscall'),
   { syscall: 'kill', when: [{ arg: 0, width: 32, op: 'eq', value: SELF_PID }], why: 'process.kill(process.pid, sig) signals the process itself' },
-  { syscall: 'tgkill', when: [{ arg: 0, width: 32, op: 'eq', value: SELF_PID }], why: 'abort() and raise() signal a thread of the process itself' },
+  { syscall: 'tgkill', when: [{ arg: 0, width: 32, op: 'eq', value: SELF_PID }], why: 'abort() and raise() (process.abort(), V8 fatal errors) and the CPU profiler\'s SIGPROF signal a thread of the process itself; not measured (no workload aborts), a kill there would turn an abort into a false "Bad system call"' },
   ...plain('the event loop', 'epoll_ctl', 'epoll_pwait'),
-  ...plain('clocks when the vDSO cannot answer', 'clock_gettime'),
-  ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); newfstatat is how glibc does fstat', 'read', 'write', 'close', 'lseek', 'fstat', 'newfstatat'),
-  ...plain('libuv asks what kind of socket its stdio are (a Node parent passes socketpairs); process.report describes them', 'getsockname', 'getsockopt', 'getpeername'),
+  ...plain('clocks when the vDSO cannot answer (clock sources without a vDSO read, some VMs); never measured here, where the vDSO answers', 'clock_gettime'),
+  ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); libuv\'s uv_guess_handle and Node\'s stdio reset at exit call fstat, glibc\'s fstat() is newfstatat(fd, "", AT_EMPTY_PATH)', 'read', 'write', 'close', 'lseek', 'fstat', 'newfstatat'),
+  ...plain('libuv asks what kind of socket its stdio are (uv_guess_handle: a Node parent passes socketpairs); process.report reads the same', 'getsockname', 'getsockopt'),
   {
     syscall: 'statx',
     when: [{ arg: 2, width: 32, op: 'flags_set', flags: AT_EMPTY_PATH }],
     why: "libuv's async fstat (fs.promises.readFile) is statx(fd, \"\", AT_EMPTY_PATH); stat by path stays fs.read",
   },
   ...OPEN_READ_ONLY.filter((rule) => rule.syscall === 'openat'),
-  ...plain('ICU finds the time zone by resolving /etc/localtime on first Date formatting (http Date headers too)', 'readlink', 'readlinkat'),
+  ...plain('ICU finds the time zone by resolving /etc/localtime on first Date formatting (http Date headers too); readlinkat is the only form on aarch64 (a policy is the same for every architecture, so x86_64 gets it too)', 'readlink', 'readlinkat'),
   {
     syscall: 'fcntl',
     when: [{ arg: 1, width: 32, op: 'in', values: [F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW, F_DUPFD_CLOEXEC, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW] }],
@@ -96,9 +108,10 @@ const COMMON: readonly CatalogRule[] = [
     when: [{ arg: 1, width: 32, op: 'in', values: [FIONBIO, FIONREAD, FIOCLEX, FIONCLEX, TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPTN] }],
     why: 'non-blocking mode, bytes available, close-on-exec, isatty()/terminal size, whether a terminal is a pty master (libuv, TIOCGPTN), and the terminal modes Node restores at exit when stdio is a terminal (never TIOCSTI)',
   },
-  ...plain('randomness and the identity OpenSSL and V8 check (crypto.randomBytes, fork detection)', 'getrandom', 'getpid', 'uname'),
-  ...plain('process and os facts (process.getuid, os.userInfo, os.getPriority, process.resourceUsage, process.report, the working directory)', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'getppid', 'getpriority', 'getrusage', 'umask', 'capget', 'getcwd'),
-  { syscall: 'prlimit64', when: [{ arg: 2, op: 'eq', value: 0 }], why: 'reading resource limits (process.report, stack size); never setting them: new_limit must be NULL' },
+  ...plain('randomness (OpenSSL reseeding, crypto.randomBytes) and the pid OpenSSL checks for forks before each draw', 'getrandom', 'getpid'),
+  ...plain('os.hostname(), os.release(), os.version(), process.report (uname)', 'uname'),
+  ...plain('process and os facts (process.getuid/getgroups/ppid/umask, os.tmpdir, os.getPriority, process.cpuUsage/resourceUsage, process.cwd on Node 24, process.report); their callers report a failure as a wrong value or an exception, so an error answer is no substitute', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'getppid', 'getpriority', 'getrusage', 'umask', 'getcwd'),
+  { syscall: 'prlimit64', when: [{ arg: 2, op: 'eq', value: 0 }], why: 'reading resource limits (libuv reads RLIMIT_STACK for every thread it starts and aborts if it cannot, process.constrainedMemory, process.report); never setting them: new_limit must be NULL' },
   {
     syscall: 'prctl',
     when: [{ arg: 0, width: 32, op: 'in', values: [PR_SET_NAME, PR_GET_NAME, PR_GET_DUMPABLE, PR_GET_SECCOMP, PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS] }],
@@ -115,7 +128,7 @@ const COMMON: readonly CatalogRule[] = [
 const BY_VERSION: Readonly<Record<NodeMajor, readonly CatalogRule[]>> = {
   20: [{ syscall: 'pkey_mprotect', why: 'V8 11 protects JIT pages with memory protection keys where the CPU has them' }],
   22: [],
-  24: plain('V8 12+ platform threads read their scheduling and sleep on the monotonic clock', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler'),
+  24: plain('abseil\'s Mutex (V8 13) reads the waiting thread\'s priority (pthread_getschedparam) and backs off with 1-2 ms sleeps; it logs to stderr if the read fails, so an error answer would change output', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler'),
 };
 
 /** The baseline for Node `major`, or the union over every supported version when undefined. */

@@ -11,7 +11,7 @@ import { evaluatePolicy } from '../policy/evaluate.ts';
 import type { Policy } from '../policy/types.ts';
 import { NODE_MAJORS, nodeBaseline, type NodeMajor } from './baseline.ts';
 import { CAPABILITY_RULES, buildPolicy } from './build-policy.ts';
-import { ALWAYS_DENIED, ENOSYS_SYSCALLS } from './deny.ts';
+import { ALWAYS_DENIED, ENOSYS_SYSCALLS, SOFT_DENIALS } from './deny.ts';
 import type { MeasuredNodeBaseline } from './measured/types.ts';
 import { resolveCapabilities } from './resolve.ts';
 import { SELF_PID, bindSelfPid } from './self-pid.ts';
@@ -35,6 +35,18 @@ describe('the catalog', () => {
   it.each(NODE_MAJORS)('never grants an always-denied syscall, whatever is declared (Node %i)', (node) => {
     const allowed = allowedNames(buildPolicy(everything, { node }));
     expect(ALWAYS_DENIED.filter((name) => allowed.has(name))).toEqual([]);
+  });
+
+  it('lists in `unless` every capability that grants a syscall it answers EACCES outright', () => {
+    const wrong = SOFT_DENIALS.filter((soft) => soft.when.length === 0).flatMap((soft) =>
+      CAPABILITY_NAMES.filter((name) => CAPABILITY_RULES[name].some((rule) => rule.syscall === soft.syscall) && !soft.unless.includes(name)).map((name) => `${soft.syscall}: ${name}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('never both allows and answers EACCES for a baseline syscall', () => {
+    const outright = new Set(SOFT_DENIALS.filter((soft) => soft.when.length === 0).map((soft) => soft.syscall));
+    expect(NODE_MAJORS.flatMap((m) => nodeBaseline(m)).filter((rule) => outright.has(rule.syscall)).map((rule) => rule.syscall)).toEqual([]);
   });
 
   it('answers clone3 and io_uring with ENOSYS so libc and libuv fall back', () => {
@@ -100,8 +112,10 @@ describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing',
     ['worker', ['worker'], ['worker']],
   ];
   it.each(areas)('%s', (_, workloads, grants) => {
-    const allowed = allowedNames(buildPolicy({ grants: new Set(grants), scopes: {}, onViolation: 'kill', unsupported: 'error' }, { node }));
-    const missing = workloads.flatMap((w) => Object.keys(data.workloads[w]?.syscalls ?? {}).filter((s) => !allowed.has(s) && !enosys.has(s)).map((s) => `${w}: ${s}`));
+    const policy = buildPolicy({ grants: new Set(grants), scopes: {}, onViolation: 'kill', unsupported: 'error', landlock: 'enforce' }, { node });
+    const allowed = allowedNames(policy);
+    const answered = new Set(policy.rules.filter((r) => r.action.kind === 'ERRNO' && r.when.length === 0).map((r) => r.syscall));
+    const missing = workloads.flatMap((w) => Object.keys(data.workloads[w]?.syscalls ?? {}).filter((s) => !allowed.has(s) && !enosys.has(s) && !answered.has(s)).map((s) => `${w}: ${s}`));
     expect(missing).toEqual([]);
     expect(workloads.every((w) => data.workloads[w] !== undefined)).toBe(true);
   });
@@ -109,7 +123,7 @@ describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing',
 
 describe('policies compile for both architectures', () => {
   it.each(CAPABILITY_NAMES)('%s', (name) => {
-    const policy = buildPolicy({ grants: new Set([name]), scopes: {}, onViolation: 'kill', unsupported: 'error' });
+    const policy = buildPolicy({ grants: new Set([name]), scopes: {}, onViolation: 'kill', unsupported: 'error', landlock: 'enforce' });
     for (const arch of ['x86_64', 'aarch64'] as const) expect(compilePolicy(policy, arch).instructions.length).toBeLessThan(600);
     expect(encodeAction(policy.defaultAction)).toBe(0x80000000);
   });

@@ -1,9 +1,13 @@
 /**
  * What no declaration can grant, and the few denials that answer ENOSYS instead of the violation
  * action. ENOSYS is for calls libc or libuv probe and fall back from: clone3 (glibc falls back to
- * clone, whose flags the filter can read) and io_uring (libuv falls back to epoll and the
- * threadpool; io_uring operations would bypass seccomp). Soft denials answer EACCES for probes
- * their callers recover from (netlink interface checks, libuv's terminal reopen). Everything on
+ * clone, whose flags the filter can read), io_uring (libuv falls back to epoll and the
+ * threadpool; io_uring operations would bypass seccomp) and faccessat2 (glibc falls back to
+ * faccessat). Soft denials answer EACCES for calls
+ * their callers recover from without a difference the program can see (netlink interface checks,
+ * libuv's terminal reopen, a later thread's robust-list registration, Node's capability
+ * check, process.report's peer names): an error answer is not an allowed syscall, so the baseline
+ * stays smaller without killing anyone. Everything on
  * ALWAYS_DENIED gets the violation action like any undeclared syscall; the list exists so tests
  * can prove no capability grants one.
  */
@@ -41,6 +45,24 @@ export const SOFT_DENIALS: readonly SoftDenial[] = [
     unless: ['fs.write'] as const,
     why: 'libuv reopens a terminal read-write (O_NOCTTY) for stdio; refused, it keeps the descriptor it was given',
   })),
+  {
+    syscall: 'set_robust_list',
+    when: [],
+    unless: ['spawn'],
+    why: "glibc registers each new thread's robust-futex list and ignores the result; the list only matters for robust (owner-died) mutexes, which Node, V8 and libuv do not use. spawn allows it: an exec'd program's glibc disables robust mutexes when it fails at start-up",
+  },
+  {
+    syscall: 'capget',
+    when: [],
+    unless: ['spawn'],
+    why: "Node's SafeGetenv (os.tmpdir(), a Worker's environment options) asks whether the process holds only CAP_NET_BIND_SERVICE; a failed capget answers \"no\", which only makes a setuid/AT_SECURE process ignore its environment, the stricter way. spawn allows it for exec'd programs",
+  },
+  {
+    syscall: 'getpeername',
+    when: [],
+    unless: ['net.connect', 'net.listen', 'net.udp', 'net.unix', 'dns'],
+    why: "process.report asks for the peer of every pipe and socket handle (stdio socketpairs) and leaves it out when the call fails (the matrix's process.report.getReport works). The socket capabilities allow it (socket.remoteAddress)",
+  },
 ];
 
 /** Answered with ENOSYS whatever is declared: callers fall back to something the filter can check. */
@@ -49,6 +71,7 @@ export const ENOSYS_SYSCALLS: Readonly<Record<string, string>> = {
   io_uring_setup: 'ring operations bypass seccomp; libuv falls back to epoll and the threadpool',
   io_uring_enter: 'no ring may exist under the sandbox (the loader makes sure of it)',
   io_uring_register: 'no ring may exist under the sandbox',
+  faccessat2: "glibc's faccessat() tries it first and on ENOSYS (kernels before 5.8) falls back to faccessat, or to a stat and its own permission check, both of which fs.read allows; Node and libuv never call it (fs.access is access(), on aarch64 the faccessat syscall), so allowing it would only add a name",
 };
 
 /** Never allowed, whatever is declared (tests assert no capability grants one). */

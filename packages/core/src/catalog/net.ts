@@ -5,7 +5,7 @@
  * calls listed here.
  */
 
-import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
+import { AF_INET, AF_INET6, AF_UNIX, PR_CAPBSET_READ, SOCK_DGRAM, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 const IPPROTO_TCP = 6;
@@ -65,6 +65,7 @@ export const DNS: readonly CatalogRule[] = [
   socket([AF_UNIX], SOCK_STREAM, "glibc's name service first asks nscd over a unix socket (getaddrinfo, os.userInfo)"),
   ...plain('send queries and read answers', 'connect', 'poll', 'ppoll'),
   ...plain("c-ares checks /etc/hosts by path", 'stat', 'newfstatat'),
+  { syscall: 'prctl', when: [{ arg: 0, width: 32, op: 'eq', value: PR_CAPBSET_READ }], why: "NSS's systemd module (passwd: files systemd, os.userInfo) loads libcap, whose constructor reads the capability bounding set; reading only" },
   ...SOCKET_IO,
   ...MESSAGES,
 ];

@@ -30,7 +30,7 @@ export const SPAWN: readonly CatalogRule[] = [
   ...plain('a spawned Node\'s own start-up (measured: the startup sets in measured/): V8 probes memory protection keys', 'pkey_alloc', 'sysinfo', 'capget'),
   { syscall: 'prlimit64', when: [{ arg: 0, width: 32, op: 'eq', value: 0 }], why: 'a spawned Node raises its own open-file limit at start-up; only its own (pid 0), never another process\'s' },
   ...plain('sleeping programs (sleep, timeouts in shell scripts)', 'clock_nanosleep', 'nanosleep'),
-  ...plain('an exec\'d dynamic program\'s start-up: loader, TLS, limits (read-only), its own metadata', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat', 'getppid', 'getpgrp', 'getcwd', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'uname', 'sysinfo', 'statfs', 'fstatfs', 'fadvise64', 'getdents64', 'statx', 'newfstatat', 'stat', 'lstat', 'pread64'),
+  ...plain('an exec\'d dynamic program\'s start-up: loader, TLS, limits (read-only), its own metadata', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'access', 'faccessat', 'readlink', 'readlinkat', 'getppid', 'getpgrp', 'getcwd', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'uname', 'sysinfo', 'statfs', 'fstatfs', 'fadvise64', 'getdents64', 'statx', 'newfstatat', 'stat', 'lstat', 'pread64'),
   ...OPEN_READ_ONLY,
   ...(['openat', 'open'] as const).map((syscall) => ({
     syscall,
@@ -41,7 +41,7 @@ export const SPAWN: readonly CatalogRule[] = [
 
 export const WORKER: readonly CatalogRule[] = [
   ...plain("a worker's own event loop and wake-ups", 'epoll_create1', 'eventfd2', 'pipe2'),
-  ...plain("a worker's isolate start-up asks for its identity and limits", 'getcwd', 'capget', 'getuid', 'geteuid', 'getgid', 'getegid', 'sched_getaffinity'),
+  ...plain("a worker's isolate start-up asks for its identity and limits; its capget is answered EACCES (deny.ts)", 'getcwd', 'getuid', 'geteuid', 'getgid', 'getegid', 'sched_getaffinity'),
   ...plain('a worker maps the node binary again, found through /proc/self/exe', 'readlink', 'readlinkat'),
 ];
 

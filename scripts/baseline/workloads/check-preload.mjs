@@ -1,5 +1,5 @@
 /**
- * The filter check's preload: `node --import <this file> workload.mjs` (see check.mjs). It
+ * The filter check's preload: `node --import <this file> workload.mjs` (see ../check.mjs). It
  * sandboxes the process with the declaration in SYSCAGE_CHECK_CAPS (JSON) through the public
  * `sandbox()` of `@syscage/runtime` as built in packages/runtime/dist. Without SYSCAGE_CHECK_CAPS
  * it does nothing, which is how the reference (unsandboxed) runs use it.
@@ -31,9 +31,15 @@
  * only) allows those in addition, unconditionally, so the diagnosis can look past a stopped call
  * for the next one.
  *
+ * It lives beside the workloads, and imports nothing outside them but the runtime (and core, in
+ * trap mode), because the runtime's Landlock domain lets the restarted process read only the
+ * program's own directory and syscage's packages: Node loads this `--import` again there.
+ *
  * check.mjs never imports this file: no filter is ever installed in the checking process.
  */
-import { MARKER_PATH } from './workloads.mjs';
+
+/** workloads.mjs's MARKER_PATH, restated: that module is outside what the restarted process may read (check.test.mjs compares them). */
+export const MARKER_PATH = '/__syscage_marker__';
 
 const CAPS_ENV = 'SYSCAGE_CHECK_CAPS';
 const TRAP_ENV = 'SYSCAGE_CHECK_TRAP';
@@ -49,8 +55,8 @@ if (json !== undefined) {
   const trap = process.env[TRAP_ENV] === '1';
   const at = process.env[AT_ENV] ?? 'marker';
   if (at !== 'marker' && at !== 'import') throw new Error(`syscage check: ${AT_ENV} is 'marker' or 'import', not '${at}'`);
-  const runtime = await import(new URL('../../packages/runtime/dist/index.js', import.meta.url).href);
-  const core = trap ? await import(new URL('../../packages/core/dist/index.js', import.meta.url).href) : undefined;
+  const runtime = await import(new URL('../../../packages/runtime/dist/index.js', import.meta.url).href);
+  const core = trap ? await import(new URL('../../../packages/core/dist/index.js', import.meta.url).href) : undefined;
 
   const notApplied = () => {
     process.stderr.write(`syscage check: the sandbox was not applied (no ${MARKER_PATH} access seen)\n`);
