@@ -94,7 +94,7 @@ function explainSyscall(syscall: string, json: boolean): void {
   const lines = [out('bold', syscall)];
   if (enosys !== undefined) lines.push(`  always answered ENOSYS, whatever is declared: ${enosys}`);
   else if (alwaysDenied) lines.push('  never allowed, whatever is declared: it gets the violation action (kill or EPERM).');
-  for (const denial of soft) lines.push(`  answered EACCES when ${denial.when.join(' && ')}${denial.unless.length > 0 ? ` unless ${denial.unless.join(' or ')} is declared` : ''}: ${denial.why}`);
+  for (const denial of soft) lines.push(`  answered EACCES${denial.when.length > 0 ? ` when ${denial.when.join(' && ')}` : ''}${denial.unless.length > 0 ? ` unless ${denial.unless.join(' or ')} is declared` : ''}: ${denial.why}`);
   for (const entry of arches) {
     if (!entry.exists) {
       lines.push(`  ${out('cyan', entry.arch)}: no such syscall on this architecture.`);
