@@ -196,7 +196,7 @@ async function runVersion(node, selected, batch) {
       return op.deniedAlways === undefined ? allowedVerdict(result, /** @type {OpResult} */ (reference.get(op.name))) : deniedAlwaysVerdict(result, op.deniedAlways);
     };
     const scopedResult = scoped.get(op.name);
-    const scopedCase = scopedResult === undefined ? undefined : skipAll ? skip(skipAll) : allowedVerdict(scopedResult, /** @type {OpResult} */ (reference.get(op.name)));
+    const scopedCase = !isScoped(op) ? undefined : skipAll ? skip(skipAll) : allowedVerdict(/** @type {OpResult} */ (scopedResult), /** @type {OpResult} */ (reference.get(op.name)));
     const verdicts = { name: op.name, needs: op.needs, allowed: skipAll ? skip(skipAll) : allowedCase(), scoped: scopedCase, deniedKill: {}, deniedErrno: {}, complement: {} };
     for (const cap of op.needs) {
       const reason = skipAll ?? op.inseparable?.[cap];
