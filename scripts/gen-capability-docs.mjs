@@ -42,28 +42,8 @@ const EXAMPLE_LIST = {
   spawn: { spawn: ['/usr/bin/git'] },
 };
 
-const hex = (value) => `0x${BigInt.asUintN(64, BigInt(value)).toString(16)}`;
-const OPS = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 const code = (text) => `\`${text}\``;
-
-/** A validated condition as people read it: `arg2 has none of 0x20100443 (32-bit)`. */
-function describeCondition(condition) {
-  const arg = `arg${condition.arg}`;
-  const width = condition.width === 32 ? ' (32-bit)' : '';
-  switch (condition.op) {
-    case 'masked_eq':
-      return `${arg} & ${hex(condition.mask)} == ${hex(condition.value)}${width}`;
-    case 'flags_set':
-      return `${arg} has all of ${hex(condition.flags)}${width}`;
-    case 'flags_clear':
-      return `${arg} has none of ${hex(condition.flags)}${width}`;
-    case 'in':
-      return `${arg} in [${condition.values.map(hex).join(', ')}]${width}`;
-    default:
-      return `${arg} ${OPS[condition.op]} ${hex(condition.value)}${width}`;
-  }
-}
 
 /** Renders the whole document from core's exports. */
 export function renderCapabilityDocs(core) {
@@ -71,7 +51,7 @@ export function renderCapabilityDocs(core) {
   const conditions = (syscall, when) => {
     if (when === undefined || when.length === 0) return 'always';
     const [rule] = createPolicy({ defaultAction: ALLOW, rules: [{ syscall, when, action: ALLOW }] }).rules;
-    return rule.when.map(describeCondition).map(code).join(' and ');
+    return rule.when.map(core.describeCondition).map(code).join(' and ');
   };
   const arches = (syscall) => SUPPORTED_ARCHES.map((arch) => (Object.hasOwn(getArch(arch).syscalls, syscall) ? '✓' : '—'));
   const archHead = SUPPORTED_ARCHES.map(code).join(' | ');

@@ -3,28 +3,9 @@
  * JSON shape `compile --json` prints. Formatting only; nothing here builds or changes a policy.
  */
 
-import { createPolicy, describeAction, getArch, ALLOW, type ArchName, type Condition, type ConditionSpec, type Policy } from '@syscage/core';
+import { createPolicy, describeAction, describeCondition, getArch, ALLOW, type ArchName, type ConditionSpec, type Policy } from '@syscage/core';
 
-const hex = (value: bigint | number): string => `0x${BigInt.asUintN(64, BigInt(value)).toString(16)}`;
-const OPS = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
-
-/** One validated condition, e.g. `arg2 has none of 0x20100443 (32-bit)`. */
-export function describeCondition(condition: Condition): string {
-  const arg = `arg${condition.arg}`;
-  const width = condition.width === 32 ? ' (32-bit)' : '';
-  switch (condition.op) {
-    case 'masked_eq':
-      return `${arg} & ${hex(condition.mask)} == ${hex(condition.value)}${width}`;
-    case 'flags_set':
-      return `${arg} has all of ${hex(condition.flags)}${width}`;
-    case 'flags_clear':
-      return `${arg} has none of ${hex(condition.flags)}${width}`;
-    case 'in':
-      return `${arg} in [${condition.values.map(hex).join(', ')}]${width}`;
-    default:
-      return `${arg} ${OPS[condition.op]} ${hex(condition.value)}${width}`;
-  }
-}
+export { describeCondition };
 
 /** Catalog conditions (specs) described through core's validation, so they read like a policy's. */
 export function describeSpecs(syscall: string, when: readonly ConditionSpec[] | undefined): string[] {

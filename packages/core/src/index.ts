@@ -15,6 +15,7 @@ export { ALLOW, ENOSYS, EPERM, ERRNO, KILL_PROCESS, LOG, TRAP, describeAction, d
 export type { Action } from './policy/action.ts';
 export { createPolicy } from './policy/create-policy.ts';
 export { checkCondition, evaluatePolicy } from './policy/evaluate.ts';
+export { describeCondition } from './policy/describe.ts';
 export type { SeccompData } from './policy/evaluate.ts';
 export type { ArgWidth, Condition, ConditionOp, ConditionSpec, Numeric, Policy, PolicySpec, Rule, RuleSpec } from './policy/types.ts';
 

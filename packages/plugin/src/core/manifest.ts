@@ -7,7 +7,7 @@
  * and naming the file only; the bundler glue writes it.
  */
 
-import { describeAction, getArch, type ArchName, type Condition, type LandlockPlan } from '@syscage/core';
+import { describeAction, describeCondition, getArch, type ArchName, type LandlockPlan } from '@syscage/core';
 import type { SandboxedEntry } from './transform.ts';
 
 /** The manifest's JSON shape. */
@@ -42,26 +42,7 @@ export function manifestFileName(output: string): string {
   return `${output}.syscage.json`;
 }
 
-const hex = (value: bigint): string => `0x${value.toString(16)}`;
-
-/** One condition as a reviewer reads it, e.g. `arg2 & 0x3 == 0x0 (32-bit)`. */
-export function describeCondition(condition: Condition): string {
-  const arg = `arg${condition.arg}`;
-  const width = condition.width === 32 ? ' (32-bit)' : '';
-  const ops = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
-  switch (condition.op) {
-    case 'masked_eq':
-      return `${arg} & ${hex(condition.mask)} == ${hex(condition.value)}${width}`;
-    case 'flags_set':
-      return `${arg} has all of ${hex(condition.flags)}${width}`;
-    case 'flags_clear':
-      return `${arg} has none of ${hex(condition.flags)}${width}`;
-    case 'in':
-      return `${arg} in [${condition.values.map(hex).join(', ')}]${width}`;
-    default:
-      return `${arg} ${ops[condition.op]} ${hex(condition.value)}${width}`;
-  }
-}
+export { describeCondition };
 
 function archManifest(entry: SandboxedEntry, arch: ArchName): ArchManifest | undefined {
   const filter = entry.compiled.filters[arch];
