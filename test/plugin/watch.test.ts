@@ -3,8 +3,9 @@
  * on demand), with one plugin instance throughout: a rebuild after a change that did not touch the
  * entry reuses what the plugin knew (the scanner parses nothing, nothing is compiled: asserted with
  * the scanner's and compiler's counters, not with timings), and a change to the entry's declaration
- * is parsed and compiled again and shows in the output. The Vite dev server never sandboxes what it
- * serves, and says so once.
+ * is parsed and compiled again and shows in the output; a module that is not an entry and gains a
+ * declaration fails the rebuild, and the session recovers once it loses it. The Vite dev server
+ * never sandboxes what it serves, and says so once.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +51,23 @@ describe.each(BUNDLERS)('$name watch mode', (bundler) => {
       await session.next();
       expect(counters()).toEqual({ parses: afterFirst.parses + 1, compiles: afterFirst.compiles + 1 });
       expect(embeddedPayloads(session.file).map((p) => p.grants)).toEqual([['fs.read', 'dns']]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('fails a rebuild in which a module that is not an entry gains a declaration, until it loses it', async () => {
+    const app = makeApp(`watch-stray-${bundler.name}`);
+    const sibling = join(app, 'src/sibling.js');
+    const original = readFileSync(sibling, 'utf8');
+    const session = await bundler.watch({ app, entry: 'src/main.js', outDir: join(app, 'dist'), format: 'esm', plugin: { arches: ['x86_64'] } });
+    try {
+      const lines = original.split('\n').length;
+      writeFileSync(sibling, `${original}import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { read: true } });\n`);
+      await expect(session.next()).rejects.toThrow(`src/sibling.js:${lines + 1}:1: \`sandbox()\` is declared in a module that is not an entry of this build`);
+      writeFileSync(sibling, `${original}globalThis.touched = 'CLEAN_AGAIN';\n`);
+      await session.next();
+      expect(readFileSync(session.file, 'utf8')).toContain('CLEAN_AGAIN');
     } finally {
       await session.close();
     }

@@ -4,7 +4,8 @@
  * imports two others and a Node builtin; the entry declares `sandbox()`), built with and without
  * the plugin. Cold = a fresh process per build, timed from before the bundler and the plugin are
  * imported (so it includes loading TypeScript); warm = later builds in the same process with the
- * same plugin instance, as in watch mode (median of 7). Variants run interleaved, in a shuffled
+ * same plugin instance, as in watch mode (median of 7; webpack and Rspack run the same compiler
+ * again, without their cache, so every module is built again each time). Variants run interleaved, in a shuffled
  * order each round, each in its own process: the machine's load drifts, so each round's delta is
  * taken against the plugin-less build of the same round, and medians and ranges of those are
  * printed. Uses the built plugin (`pnpm build` first). A benchmark, not a test: nothing is asserted.
@@ -33,8 +34,9 @@ function makeApp() {
   return app;
 }
 
-/** One plugin instance per process, reused by warm builds as a watch session would. */
+/** One plugin instance (and webpack or Rspack compiler) per process, reused by warm builds as a watch session would. */
 let pluginInstance;
+let compiler;
 async function buildOnce(bundler, app, variant) {
   if (variant !== 'without' && !pluginInstance) {
     const from = variant === 'baseline' ? pathToFileURL(join(process.env.SYSCAGE_BENCH_BASELINE, `${bundler}.js`)).href : `@syscage/plugin/${bundler}`;
@@ -56,9 +58,13 @@ async function buildOnce(bundler, app, variant) {
     case 'vite':
       return (await import('vite')).build({ root: app, configFile: false, logLevel: 'silent', plugins: plugin, build: { ssr: 'src/main.js', outDir: out, minify: false, rolldownOptions: { external } } });
     default: {
-      const create = bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack;
-      const compiler = create({ mode: 'production', target: 'node20', context: app, entry: './src/main.js', output: { path: out }, externalsPresets: { node: true }, externals: [({ request }, cb) => (request?.startsWith('@syscage/runtime') ? cb(null, `commonjs ${request}`) : cb())], optimization: { minimize: false }, plugins: plugin });
-      return new Promise((resolve, reject) => compiler.run((error, stats) => compiler.close(() => (error || stats.hasErrors() ? reject(error ?? new Error(stats.toString())) : resolve()))));
+      // One compiler per process, run again by warm builds as `compiler.watch` would: webpack and
+      // Rspack apply a plugin to each new compiler, so a new compiler would start it afresh.
+      if (!compiler) {
+        const create = bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack;
+        compiler = create({ mode: 'production', target: 'node20', context: app, entry: './src/main.js', output: { path: out }, externalsPresets: { node: true }, externals: [({ request }, cb) => (request?.startsWith('@syscage/runtime') ? cb(null, `commonjs ${request}`) : cb())], optimization: { minimize: false }, plugins: plugin });
+      }
+      return new Promise((resolve, reject) => compiler.run((error, stats) => (error || stats.hasErrors() ? reject(error ?? new Error(stats.toString())) : resolve())));
     }
   }
 }
@@ -78,6 +84,7 @@ if (process.argv[2] === '--one') {
   const cold = await timed(() => buildOnce(bundler, app, variant));
   const warm = [];
   for (let i = 0; i < 7; i++) warm.push(await timed(() => buildOnce(bundler, app, variant)));
+  await new Promise((resolve) => (compiler ? compiler.close(resolve) : resolve()));
   console.log(JSON.stringify({ cold: cold.wall, coldCpu: cold.cpu, warm: median(warm.map((w) => w.wall)), warmCpu: median(warm.map((w) => w.cpu)) }));
 } else {
   const args = process.argv.slice(2);

@@ -37,9 +37,10 @@ export const DEV_SERVER_NOTE = '[syscage] The Vite dev server is not sandboxed; 
  */
 const syscage: UnpluginInstance<Options | undefined, false> = createUnplugin<Options | undefined, false>((options, meta) => {
   const state = new BuildState(options);
-  // esbuild gets its own plugin (see bundlers/esbuild.ts): unplugin's generic hooks would call
-  // JavaScript for every module.
+  // esbuild, webpack and Rspack get their own plugins (see bundlers/): unplugin's generic hooks
+  // would call JavaScript for every module.
   if (meta.framework === 'esbuild') return { name: 'syscage', esbuild: esbuildHooks(state) };
+  if (meta.framework === 'webpack' || meta.framework === 'rspack') return { name: 'syscage', [meta.framework]: webpackLikeHook(state, meta.framework) as never };
   let serving = false;
   let devServerNoted = false;
   return {
@@ -53,11 +54,6 @@ const syscage: UnpluginInstance<Options | undefined, false> = createUnplugin<Opt
       filter: { id: LOADER_ID_FILTER },
       handler: (id) => state.loadLoader(id) ?? null,
     },
-    // webpack and Rspack would run a loader on every module for the code filter; the entries are
-    // known only once the compiler's options are read, after `transform.filter` is fixed, so this
-    // (deprecated, but the only late id filter unplugin has) keeps the loader to entries. Non-entry
-    // modules that import the runtime are checked in bundlers/webpack-like.ts.
-    ...(meta.framework === 'webpack' || meta.framework === 'rspack' ? { transformInclude: (id: string) => state.mayDeclare(id) } : {}),
     transform: {
       // Without `entries`, only modules naming the runtime can declare anything.
       ...(state.options.entries.size === 0 ? { filter: { code: /["']@syscage\/runtime["']/ } } : {}),
@@ -80,8 +76,6 @@ const syscage: UnpluginInstance<Options | undefined, false> = createUnplugin<Opt
         server.config.logger.warn(DEV_SERVER_NOTE);
       },
     },
-    webpack: webpackLikeHook(state) as never,
-    rspack: webpackLikeHook(state) as never,
   };
 });
 

@@ -93,16 +93,25 @@ function swcDecorators(kind: 'legacy' | 'standard'): object {
 
 type WatchEmitter = { on(event: 'event', listener: (event: { code: string; error?: Error; result?: { close(): unknown } }) => void): unknown; close(): unknown };
 
-/** A session over Rollup-style watcher events: each `END` is a finished build, `ERROR` a failed one. */
+/** A session over Rollup-style watcher events: each `END` is a finished build, `ERROR` a failed one (whose `END` is ignored). */
 function rollupStyleSession(file: string, start: () => WatchEmitter | Promise<WatchEmitter>): Promise<WatchSession> {
   return new Promise((resolveFirst, rejectFirst) => {
     let waiting: { resolve: () => void; reject: (error: Error) => void } = { resolve: () => undefined, reject: rejectFirst };
     let first = true;
+    let failed = false;
     Promise.resolve(start()).then((watcher) => {
       watcher.on('event', (event) => {
         if (event.code === 'BUNDLE_END') void event.result?.close();
-        if (event.code === 'ERROR') waiting.reject(event.error ?? new Error('watch build failed'));
+        if (event.code === 'ERROR') {
+          failed = true;
+          waiting.reject(event.error ?? new Error('watch build failed'));
+        }
         if (event.code !== 'END') return;
+        // Rolldown ends a failed build too, possibly after the test has asked for the next one.
+        if (failed) {
+          failed = false;
+          return;
+        }
         if (first) {
           first = false;
           resolveFirst({

@@ -43,6 +43,11 @@ export class EntrySet {
   }
 }
 
+/** A pattern matching exactly the given paths (a bundler filter that lets only entries through to JavaScript). */
+export function exactPathPattern(paths: readonly string[]): RegExp {
+  return new RegExp(`^(?:${paths.map((path) => path.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|')})$`);
+}
+
 /** Every string in an input option: a string, an array, a record, esbuild's `{ in, out }`, webpack's `{ import }`. */
 function specifiers(input: unknown): Array<string | undefined> {
   if (typeof input === 'string') return [input];

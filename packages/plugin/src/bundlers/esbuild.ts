@@ -16,6 +16,7 @@ import type { BuildState } from '../core/build-state.ts';
 import type { ModuleGraph } from '../core/lint.ts';
 import { LOADER_ID_FILTER, LOADER_SPECIFIER_PREFIX, resolveLoaderId } from '../core/loader.ts';
 import { RUNTIME_MODULE } from '../core/scan/scan.ts';
+import { exactPathPattern } from './entries.ts';
 
 const NAMESPACE = 'syscage';
 const LOADERS: Readonly<Record<string, Loader>> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx' };
@@ -64,7 +65,7 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
       options.metafile = true;
       const entries = state.entryFiles();
       // Without a list of entries (stdin, say) every module goes through the text check.
-      const filter = entries === undefined ? /.*/ : new RegExp(`^(?:${entries.map(escape).join('|')})$`);
+      const filter = entries === undefined ? /.*/ : exactPathPattern(entries);
 
       build.onResolve({ filter: new RegExp(`^${escape(LOADER_SPECIFIER_PREFIX)}`) }, (args) => ({ path: resolveLoaderId(args.path, args.importer || undefined, state.options.root) ?? args.path, namespace: NAMESPACE }));
       build.onLoad({ filter: LOADER_ID_FILTER, namespace: NAMESPACE }, (args) => ({ contents: state.loadLoader(args.path) ?? '', loader: 'js', resolveDir: dirname(args.path) }));

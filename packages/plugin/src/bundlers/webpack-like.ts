@@ -1,29 +1,41 @@
 /**
- * Glue for webpack 5 and Rspack: entries from `compiler.options.entry`, once all modules are built
- * the module graph and the check of non-entry modules that import the runtime (the transform sees
- * entries only), and at the report stage of
- * `processAssets` the manifest beside each sandboxed entry's JavaScript files and the lint over the
- * module graph (where the bundler exposes outgoing connections). Typed structurally, so it depends
- * on neither bundler's types.
+ * Glue for webpack 5 and Rspack, on the compiler's own API rather than unplugin's generic hooks
+ * (which call JavaScript for every module and dependency; in Rspack each call crosses from Rust).
+ * Entries come from `compiler.options.entry`; two module rules with `test` patterns (matched inside
+ * the bundler) send only the entries and the loader modules through JavaScript. Once all modules
+ * are built, the script files that changed since the last build are checked (a non-entry that
+ * declares a sandbox fails the build) and, if any changed, the module graph is read again; at the
+ * report stage of `processAssets` the manifest goes beside each sandboxed entry's JavaScript files
+ * and the lint runs over that graph (where the bundler exposes outgoing connections). Typed
+ * structurally, so it depends on neither bundler's types.
  */
 
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildState } from '../core/build-state.ts';
 import type { GraphImport, ModuleGraph } from '../core/lint.ts';
-import { RUNTIME_MODULE } from '../core/scan/scan.ts';
-import { resolveFile } from './entries.ts';
+import { LOADER_ID_FILTER, LOADER_SPECIFIER_PREFIX, resolveLoaderId } from '../core/loader.ts';
+import { cleanId } from '../core/transform.ts';
+import { exactPathPattern, resolveFile } from './entries.ts';
 
 const NAME = 'syscage';
+const require = createRequire(import.meta.url);
+const SCRIPT_FILE = /\.[cm]?[jt]sx?$/;
+/** The resource query that names a loader module's key. */
+const LOADER_QUERY = 'syscage-loader';
+const LOADER_SPECIFIER = new RegExp(`(["'])${LOADER_SPECIFIER_PREFIX.replace(/[/.]/g, '\\$&')}([0-9a-f]{16})\\1`);
 
 interface ModuleLike {
   readonly resource?: string;
+  readonly matchResource?: string | undefined;
   readonly request?: unknown;
   readonly userRequest?: unknown;
   identifier(): string;
 }
 interface ConnectionLike {
   readonly module: ModuleLike | null;
-  readonly dependency?: { readonly type?: string; readonly request?: string } | null;
+  readonly dependency?: { readonly type?: string } | null;
 }
 interface ChunkLike {
   readonly files: Iterable<string>;
@@ -32,27 +44,36 @@ interface ChunkLike {
 interface CompilationLike {
   readonly entrypoints: ReadonlyMap<string, { getFiles(): readonly string[]; readonly chunks: Iterable<ChunkLike> }>;
   readonly modules: Iterable<ModuleLike>;
+  readonly fileDependencies: Iterable<string>;
   readonly moduleGraph?: { getOutgoingConnections?(module: ModuleLike): Iterable<ConnectionLike> };
   readonly outputOptions: { readonly path?: string };
   readonly errors: unknown[];
   readonly warnings: unknown[];
   readonly hooks: {
     processAssets: { tap(options: { name: string; stage: number }, fn: () => void): void };
-    finishModules: { tapPromise(name: string, fn: () => Promise<void>): void };
   };
   emitAsset(file: string, source: unknown): void;
 }
 /** The parts of a webpack or Rspack compiler the glue uses. */
 export interface CompilerLike {
-  readonly options: { readonly context?: string; readonly entry?: unknown };
-  readonly hooks: { thisCompilation: { tap(name: string, fn: (compilation: CompilationLike) => void): void } };
+  readonly options: { readonly context?: string; readonly entry?: unknown; readonly module: { readonly rules: unknown[] } };
+  /** In watch mode, the files changed since the last build. */
+  readonly modifiedFiles?: ReadonlySet<string> | undefined;
+  readonly hooks: {
+    thisCompilation: { tap(name: string, fn: (compilation: CompilationLike) => void): void };
+    finishMake: { tapPromise(name: string, fn: (compilation: CompilationLike) => Promise<void>): void };
+  };
   readonly webpack?: { readonly Compilation: { readonly PROCESS_ASSETS_STAGE_REPORT: number }; readonly sources: { RawSource: new (source: string) => unknown }; WebpackError: new (message: string) => Error };
   readonly rspack?: CompilerLike['webpack'];
 }
 
-/** A module's path, or for an external module the request it stands for (`node:net`). */
+/**
+ * A module's path (for a loader module, its name beside the entry, not the entry it is read from),
+ * or for an external module the request it stands for (`node:net`).
+ */
 function idOf(module: ModuleLike): string {
-  if (module.resource) return module.resource.replace(/[?#].*$/, '');
+  const path = module.matchResource ?? module.resource;
+  if (path) return cleanId(path);
   const identifier = module.identifier();
   if (identifier.startsWith('external ')) {
     // webpack's ExternalModule carries `request`; Rspack's only `userRequest`.
@@ -64,27 +85,72 @@ function idOf(module: ModuleLike): string {
 
 /**
  * The module graph, read when every module is built and before optimisation (concatenation hides
- * the inner modules' edges later), and the modules that import the runtime. Undefined where the
- * bundler exposes no outgoing connections. One pass over the modules per build: in Rspack each
- * module and connection read crosses into Rust, so this is read once rather than per dependency.
+ * the inner modules' edges later). Undefined where the bundler exposes no outgoing connections. In
+ * Rspack each module and connection read crosses into Rust (about 10 ms for 300 modules), so the
+ * glue reads it only when a module file changed (see {@link ModuleFiles}).
  */
-function snapshotGraph(compilation: CompilationLike): { graph: ModuleGraph; runtimeImporters: string[] } | undefined {
+function snapshotGraph(compilation: CompilationLike): ModuleGraph | undefined {
   const outgoing = compilation.moduleGraph?.getOutgoingConnections?.bind(compilation.moduleGraph);
   if (!outgoing) return undefined;
   const edges = new Map<string, GraphImport[]>();
-  const runtimeImporters: string[] = [];
   for (const module of compilation.modules) {
     const list: GraphImport[] = [];
-    const id = idOf(module);
     for (const connection of outgoing(module)) {
-      if (!connection.module) continue;
-      const to = idOf(connection.module);
-      list.push({ id: to, dynamic: connection.dependency?.type === 'import()' });
-      if (to === RUNTIME_MODULE || connection.dependency?.request === RUNTIME_MODULE) runtimeImporters.push(id);
+      if (connection.module) list.push({ id: idOf(connection.module), dynamic: connection.dependency?.type === 'import()' });
     }
-    edges.set(id, list);
+    edges.set(idOf(module), list);
   }
-  return { graph: (id) => edges.get(id) ?? [], runtimeImporters };
+  return (id) => edges.get(id) ?? [];
+}
+
+/**
+ * The script files of one compiler's builds so far (its entries stay the same), each with the
+ * stamp (mtime, ctime, size) it had when last found clean. A build hands over its file
+ * dependencies (a list the bundler keeps anyway, not a walk of its modules); the files that
+ * changed are read, and a non-entry that declares a sandbox fails the build (the transform sees
+ * entries only). In watch mode the bundler's own list of modified files spares the stat calls.
+ * A file that failed loses its stamp, so it is checked, and fails, again. {@link check} also says
+ * whether any script file changed, appeared or went away: if none did, the graph read last stands.
+ */
+class ModuleFiles {
+  #stamps = new Map<string, string>();
+
+  /**
+   * Checks the files that changed since the last build; true when any did.
+   * @param modified The files the watcher saw change since the last build, in watch mode.
+   */
+  async check(files: Iterable<string>, state: BuildState, modified: ReadonlySet<string> | undefined): Promise<boolean> {
+    const next = new Map<string, string>();
+    let changed = false;
+    for (const file of files) {
+      if (!SCRIPT_FILE.test(file)) continue;
+      const last = this.#stamps.get(file);
+      if (modified !== undefined && last !== undefined && !modified.has(file)) {
+        next.set(file, last);
+        continue;
+      }
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (!stat?.isFile()) continue;
+      const stamp = `${stat.mtimeMs}:${stat.ctimeMs}:${stat.size}`;
+      if (last !== stamp) {
+        changed = true;
+        if (!state.mayDeclare(file)) await this.#checkNonEntry(file, state);
+      }
+      next.set(file, stamp);
+    }
+    changed ||= next.size !== this.#stamps.size;
+    this.#stamps = next;
+    return changed;
+  }
+
+  async #checkNonEntry(file: string, state: BuildState): Promise<void> {
+    try {
+      await state.checkNonEntry(file);
+    } catch (error) {
+      this.#stamps.delete(file);
+      throw error;
+    }
+  }
 }
 
 /** JavaScript files of the entry's async chunks that lie outside the directory of `entryFile`. */
@@ -99,11 +165,48 @@ function chunksOutside(entrypoint: { readonly chunks: Iterable<ChunkLike> }, ent
 }
 
 /**
- * The `webpack` / `rspack` escape hatch of the unplugin.
- * @example
- * createUnplugin(() => ({ name: 'syscage', webpack: webpackLikeHook(state), rspack: webpackLikeHook(state) }));
+ * The rules that run JavaScript for the entries and the loader modules only: a `test` pattern is
+ * matched inside the bundler, where a function would be called for every module. The transform
+ * rewrites the entry's loader import into a request webpack and Rspack resolve by themselves
+ * (`<loader id>!=!<entry>?syscage-loader=<key>`: the loader module is named beside the entry, so
+ * its imports resolve from the program's `node_modules`, and the second rule gives it its code).
+ * unplugin's transform loader runs the hooks, so errors reach the bundler as before.
  */
-export function webpackLikeHook(state: BuildState): (compiler: CompilerLike) => void {
+function rules(state: BuildState, framework: 'webpack' | 'rspack'): object[] {
+  const loader = require.resolve(`unplugin/${framework}/loaders/transform`);
+  const entries = state.entryFiles();
+  const transformEntry = async (code: string, id: string): Promise<{ code: string; map: unknown } | null> => {
+    const out = await state.transform(code, id);
+    return out ? { code: requestLoaderModule(out.code, cleanId(id), state.options.root), map: out.map } : null;
+  };
+  // A file that is merely named like a loader module (no key in its query) is refused by `loadLoader`.
+  const loadLoader = (_code: string, id: string): string | null => {
+    const key = new URLSearchParams(/\?[^#]*/.exec(id)?.[0]).get(LOADER_QUERY);
+    const loaderId = key === null ? undefined : resolveLoaderId(LOADER_SPECIFIER_PREFIX + key, cleanId(id), state.options.root);
+    return state.loadLoader(loaderId ?? cleanId(id)) ?? null;
+  };
+  return [
+    // Without a list of entries (a function entry) every script goes through the transform's text check.
+    { test: entries === undefined ? SCRIPT_FILE : exactPathPattern(entries), enforce: 'pre', use: [{ loader, ident: NAME, options: { plugin: { transform: transformEntry } } }] },
+    { test: LOADER_ID_FILTER, enforce: 'pre', type: 'javascript/auto', use: [{ loader, ident: `${NAME}-loader`, options: { plugin: { transform: loadLoader } } }] },
+  ];
+}
+
+/** `code` with its loader import turned into the request {@link rules} serves. */
+function requestLoaderModule(code: string, entryFile: string, root: string): string {
+  return code.replace(LOADER_SPECIFIER, (_match, _quote: string, key: string) => {
+    const loaderId = resolveLoaderId(LOADER_SPECIFIER_PREFIX + key, entryFile, root) ?? '';
+    return JSON.stringify(`${loaderId}!=!${entryFile}?${LOADER_QUERY}=${key}`);
+  });
+}
+
+/**
+ * The whole webpack or Rspack plugin, on the compiler's own API rather than unplugin's generic
+ * hooks (which call JavaScript for every module and dependency).
+ * @example
+ * createUnplugin(() => ({ name: 'syscage', webpack: webpackLikeHook(state, 'webpack') }));
+ */
+export function webpackLikeHook(state: BuildState, framework: 'webpack' | 'rspack'): (compiler: CompilerLike) => void {
   return (compiler) => {
     const base = compiler.options.context ?? process.cwd();
     const entryOption = compiler.options.entry;
@@ -111,16 +214,20 @@ export function webpackLikeHook(state: BuildState): (compiler: CompilerLike) => 
     if (typeof entryOption !== 'function') state.entries.add(entryOption, base);
     const api = compiler.webpack ?? compiler.rspack;
     if (!api) return;
+    compiler.options.module.rules.unshift(...rules(state, framework));
+    const files = new ModuleFiles();
+    let graph: ModuleGraph | undefined;
+    // `finishMake`, not `finishModules`: Rspack hands `finishModules` taps every module, read from
+    // Rust each build. A failed check is a compilation error, as a failed transform is (a thrown
+    // one would end a watch session).
+    compiler.hooks.finishMake.tapPromise(NAME, async (compilation) => {
+      try {
+        if ((await files.check(compilation.fileDependencies, state, compiler.modifiedFiles)) || graph === undefined) graph = snapshotGraph(compilation);
+      } catch (error) {
+        compilation.errors.push(new api.WebpackError(error instanceof Error ? error.message : String(error)));
+      }
+    });
     compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
-      let graph: ModuleGraph | undefined;
-      compilation.hooks.finishModules.tapPromise(NAME, async () => {
-        const snapshot = snapshotGraph(compilation);
-        graph = snapshot?.graph;
-        // The transform sees entries only (see `index.ts`); a module that imports the runtime
-        // without being an entry is read here, so a declaration in it fails the build (the error
-        // fails the compilation before anything is emitted).
-        for (const id of new Set(snapshot?.runtimeImporters)) if (!state.mayDeclare(id)) await state.checkNonEntry(id);
-      });
       compilation.hooks.processAssets.tap({ name: NAME, stage: api.Compilation.PROCESS_ASSETS_STAGE_REPORT }, () => {
         for (const [name, entrypoint] of compilation.entrypoints) {
           const specs = (entryOption as Record<string, { import?: readonly string[] }> | undefined)?.[name]?.import ?? [];

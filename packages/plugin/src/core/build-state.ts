@@ -9,11 +9,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, relative } from 'node:path';
 import { SyscageError } from '@syscage/core';
 import { EntrySet } from '../bundlers/entries.ts';
-import { lintGraph, mayFind, type LintFinding, type ModuleGraph } from './lint.ts';
+import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph } from './lint.ts';
 import { loaderKeyOf } from './loader.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions, type Options, type ResolvedOptions } from './options.ts';
-import { cleanId, createTransformContext, transformModule, type SandboxedEntry, type TransformContext, type TransformOutput } from './transform.ts';
+import { cleanId, createTransformContext, mentionsRuntime, transformModule, type SandboxedEntry, type TransformContext, type TransformOutput } from './transform.ts';
 
 /** What the glue does with an output: write this manifest, report these findings. */
 export interface OutputReport {
@@ -43,6 +43,8 @@ export class BuildState {
   readonly #lastResult = new Map<string, { code: string; isEntry: boolean | undefined; out: TransformOutput | undefined }>();
   /** Manifest text per entry result and output name: a rebuild that changed neither writes the same text. */
   readonly #manifests = new WeakMap<SandboxedEntry, Map<string, string>>();
+  /** Lint findings per graph and entry (see {@link reportOutput}). */
+  readonly #findings = new WeakMap<ModuleGraph, WeakMap<SandboxedEntry, { key: string; findings: readonly LintFinding[] }>>();
   readonly #context: TransformContext;
 
   constructor(options: Options | undefined) {
@@ -71,11 +73,13 @@ export class BuildState {
   }
 
   /**
-   * Checks a module that imports the runtime but is not an entry: a declaration there fails the
-   * build (see `transformModule`). For glue that transforms entries only.
+   * Checks a module that is not an entry: if it names the runtime, a declaration there fails the
+   * build (see `transformModule`). For glue that transforms entries only. A module that does not
+   * name the runtime is not remembered, so glue may pass every module of a build.
    */
   async checkNonEntry(id: string): Promise<void> {
-    await this.transform(await readFile(cleanId(id), 'utf8'), id, false);
+    const code = await readFile(cleanId(id), 'utf8');
+    if (mentionsRuntime(code)) await this.transform(code, id, false);
   }
 
   /** The name messages and manifests use for `id`. */
@@ -127,8 +131,20 @@ export class BuildState {
     const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output)) } : undefined;
     const resolved = entry.compiled.resolved;
     const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
-    const findings = graph ? lintGraph(entry.id, graph, resolved, (id) => this.display(id), facts) : [];
+    const findings = graph ? this.#lint(entry, graph, facts) : [];
     return { manifest, findings, fatal: this.options.strict && findings.length > 0 };
+  }
+
+  /** The lint's findings, remembered while the glue hands over the same graph (a rebuild that changed no module). */
+  #lint(entry: SandboxedEntry, graph: ModuleGraph, output: LintOutput): readonly LintFinding[] {
+    const key = output.chunksOutside.join('\0');
+    let byEntry = this.#findings.get(graph);
+    if (!byEntry) this.#findings.set(graph, (byEntry = new WeakMap()));
+    const last = byEntry.get(entry);
+    if (last?.key === key) return last.findings;
+    const findings = lintGraph(entry.id, graph, entry.compiled.resolved, (id) => this.display(id), output);
+    byEntry.set(entry, { key, findings });
+    return findings;
   }
 
   #manifestText(entry: SandboxedEntry, output: string): string {
