@@ -4,6 +4,8 @@
 // and the separately exported subpaths (@syscage/core/errors, /self-pid, /landlock-rights) stay tsc's, and the
 // bundles import those rather than copy them, so there is one SyscageError class.
 //   node scripts/bundle.mjs   (run by `pnpm build` after tsc)
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const shared = {
@@ -40,7 +42,12 @@ await build({
   plugins: [keepSeparate(['errors', 'catalog/self-pid', 'landlock/rights'])],
 });
 // Two entries sharing one chunk: a built program's loader and the public API must see the same
-// sandbox state (status() after applyPrecompiled()).
+// sandbox state (status() after applyPrecompiled()). core's small pure subpaths (self-pid,
+// landlock-rights) are bundled in, a module load less each before the sandbox; errors stays
+// separate, so there is one SyscageError class. Chunks of earlier builds are removed first.
+for (const file of readdirSync('packages/runtime/dist')) {
+  if (/^shared-.*\.js(\.map)?$/.test(file)) rmSync(join('packages/runtime/dist', file));
+}
 await build({
   ...shared,
   entryPoints: ['packages/runtime/src/index.ts', 'packages/runtime/src/loader.ts'],
@@ -48,5 +55,14 @@ await build({
   splitting: true,
   chunkNames: 'shared-[hash]',
   allowOverwrite: true,
-  external: ['@syscage/core', '@syscage/core/*', 'ffi-rs', '@yuuang/*'],
+  external: ['ffi-rs', '@yuuang/*'],
+  plugins: [
+    {
+      // esbuild's `external` for a package takes its subpaths along; only these two stay imports.
+      name: 'core-imports',
+      setup(b) {
+        b.onResolve({ filter: /^@syscage\/core(\/errors)?$/ }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+  ],
 });
