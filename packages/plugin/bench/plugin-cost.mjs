@@ -3,7 +3,7 @@
  * Build-time cost of @syscage/plugin per bundler: a synthetic 300-module program (each module
  * imports two others and a Node builtin; the entry declares `sandbox()`), built with and without
  * the plugin. Cold = a fresh process per build, timed from before the bundler and the plugin are
- * imported (so it includes loading TypeScript); warm = later builds in the same process with the
+ * imported (so it includes loading the parser); warm = later builds in the same process with the
  * same plugin instance, as in watch mode (median of 7; webpack and Rspack run the same compiler
  * again, without their cache, so every module is built again each time). Variants run interleaved, in a shuffled
  * order each round, each in its own process: the machine's load drifts, so each round's delta is

@@ -6,8 +6,9 @@
  * `scan.ts`'s business.
  */
 
-import type * as Ts from 'typescript';
-import type { EvaluateContext } from './evaluate.ts';
+import type { Node, Statement } from 'oxc-parser';
+import { unwrapExport, type EvaluateContext } from './evaluate.ts';
+import type { Ranged } from './locate.ts';
 
 /** The module declarations are imported from. */
 export const RUNTIME_MODULE = '@syscage/runtime';
@@ -22,15 +23,18 @@ export interface Edit {
 /** One place the file binds the runtime: an import declaration or a `require` variable statement. */
 interface BindingSite {
   /** The whole statement, removed when nothing it binds is kept. */
-  readonly statement: Ts.Statement;
-  /** The `{ ... }` of named imports or of an object binding pattern, if any. */
-  readonly braces: Ts.NamedImports | Ts.ObjectBindingPattern | undefined;
-  /** Its named elements (import specifiers or binding elements) bound to `sandbox`. */
-  readonly sandboxElements: Ts.Node[];
+  readonly statement: Statement;
+  /** The `{ ... }` of named imports or of an object pattern, if any. */
+  readonly braces: Ranged | undefined;
+  /** Its named elements (import specifiers, or properties and rest of an object pattern), in order. */
+  readonly elements: readonly Ranged[];
+  /** Those of `elements` bound to `sandbox`. */
+  readonly sandboxElements: readonly Ranged[];
   /** Whether it binds more than the elements in braces (a default import). */
   readonly bindsOther: boolean;
   /** The name of a namespace binding (`* as rt`, `const rt = require(...)`), if any. */
   readonly namespace: string | undefined;
+  readonly commonjs: boolean;
 }
 
 /** The runtime bindings of a file. */
@@ -45,65 +49,110 @@ export interface RuntimeBindings {
 }
 
 /** `require('@syscage/runtime')`. */
-function isRuntimeRequire(ts: typeof Ts, node: Ts.Expression | undefined): boolean {
-  return node !== undefined && ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1 && node.arguments[0] !== undefined && ts.isStringLiteral(node.arguments[0]) && node.arguments[0].text === RUNTIME_MODULE;
+function isRuntimeRequire(node: Node | null): boolean {
+  if (node === null || node.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'require' || node.arguments.length !== 1) return false;
+  const [arg] = node.arguments;
+  return arg !== undefined && arg.type === 'Literal' && arg.value === RUNTIME_MODULE;
+}
+
+/** The name an import or a property key spells, if it is a plain name or a string. */
+function nameOf(node: Node, computed = false): string | undefined {
+  if (computed) return undefined;
+  if (node.type === 'Identifier') return node.name;
+  return node.type === 'Literal' && typeof node.value === 'string' ? node.value : undefined;
 }
 
 /** Finds the top-level bindings of `@syscage/runtime` in the file. */
 export function findRuntimeBindings(ctx: EvaluateContext): RuntimeBindings {
-  const { ts } = ctx;
+  const { code } = ctx.source;
   const named = new Set<string>();
   const namespaces = new Set<string>();
   const sites: BindingSite[] = [];
   let esm = false;
-  for (const statement of ctx.sourceFile.statements) {
-    if (isModuleSyntax(ts, statement)) esm = true;
-    if (ts.isImportDeclaration(statement)) {
-      const clause = statement.importClause;
-      if (!ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== RUNTIME_MODULE || clause === undefined || clause.isTypeOnly) continue;
-      const bindings = clause.namedBindings;
-      const namespace = bindings && ts.isNamespaceImport(bindings) ? bindings.name.text : undefined;
-      const braces = bindings && ts.isNamedImports(bindings) ? bindings : undefined;
-      const sandboxElements = (braces?.elements ?? []).filter((s) => !s.isTypeOnly && (s.propertyName ?? s.name).text === 'sandbox');
-      for (const s of sandboxElements) named.add(s.name.text);
-      if (namespace !== undefined) namespaces.add(namespace);
-      sites.push({ statement, braces, sandboxElements, bindsOther: clause.name !== undefined, namespace });
-    } else if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) {
-        if (!isRuntimeRequire(ts, declaration.initializer)) continue;
-        if (statement.declarationList.declarations.length !== 1) continue;
-        const name = declaration.name;
-        if (ts.isIdentifier(name)) {
-          namespaces.add(name.text);
-          sites.push({ statement, braces: undefined, sandboxElements: [], bindsOther: false, namespace: name.text });
-        } else if (ts.isObjectBindingPattern(name)) {
-          const sandboxElements = name.elements.filter((e) => !e.dotDotDotToken && ts.isIdentifier(e.name) && textOfKey(ts, e.propertyName ?? e.name) === 'sandbox');
-          for (const e of sandboxElements) named.add((e.name as Ts.Identifier).text);
-          sites.push({ statement, braces: name, sandboxElements, bindsOther: false, namespace: undefined });
+  for (const statement of ctx.program.body) {
+    if (isModuleSyntax(statement)) esm = true;
+    const node = unwrapExport(statement);
+    if (node.type === 'ImportDeclaration') {
+      if (node.source.value !== RUNTIME_MODULE || node.specifiers.length === 0 || node.importKind === 'type') continue;
+      let namespace: string | undefined;
+      let bindsOther = false;
+      const elements: Ranged[] = [];
+      const sandboxElements: Ranged[] = [];
+      for (const s of node.specifiers) {
+        if (s.type === 'ImportNamespaceSpecifier') namespace = s.local.name;
+        else if (s.type === 'ImportDefaultSpecifier') bindsOther = true;
+        else {
+          elements.push(s);
+          if (s.importKind !== 'type' && nameOf(s.imported) === 'sandbox') {
+            sandboxElements.push(s);
+            named.add(s.local.name);
+          }
         }
+      }
+      if (namespace !== undefined) namespaces.add(namespace);
+      // ESTree has no node for the braces of named imports: they enclose the first and last specifiers.
+      const first = elements[0];
+      const last = elements.at(-1);
+      const braces = first && last ? { start: code.lastIndexOf('{', first.start), end: code.indexOf('}', last.end) + 1 } : undefined;
+      sites.push({ statement, braces, elements, sandboxElements, bindsOther, namespace, commonjs: false });
+    } else if (node.type === 'VariableDeclaration') {
+      if (node.declarations.length !== 1) continue;
+      const [declaration] = node.declarations;
+      if (declaration === undefined || !isRuntimeRequire(declaration.init)) continue;
+      const id = declaration.id;
+      if (id.type === 'Identifier') {
+        namespaces.add(id.name);
+        sites.push({ statement, braces: undefined, elements: [], sandboxElements: [], bindsOther: false, namespace: id.name, commonjs: true });
+      } else if (id.type === 'ObjectPattern') {
+        const sandboxElements: Ranged[] = [];
+        for (const p of id.properties) {
+          if (p.type === 'RestElement') continue;
+          const local = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+          if (local.type !== 'Identifier' || nameOf(p.key, p.computed) !== 'sandbox') continue;
+          sandboxElements.push(p);
+          named.add(local.name);
+        }
+        sites.push({ statement, braces: { start: id.start, end: code.indexOf('}', Math.max(id.start, ...id.properties.map((p) => p.end))) + 1 }, elements: id.properties, sandboxElements, bindsOther: false, namespace: undefined, commonjs: true });
       }
     }
   }
-  const commonjs = !esm && sites.length > 0 && sites.every((site) => ts.isVariableStatement(site.statement));
+  const commonjs = !esm && sites.length > 0 && sites.every((site) => site.commonjs);
   return { named, namespaces, commonjs, sites };
 }
 
 /** An ES `import` or `export` statement. */
-function isModuleSyntax(ts: typeof Ts, statement: Ts.Statement): boolean {
-  if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) return true;
-  return ts.canHaveModifiers(statement) && (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+function isModuleSyntax(statement: Statement): boolean {
+  switch (statement.type) {
+    case 'ImportDeclaration':
+    case 'ExportNamedDeclaration':
+    case 'ExportDefaultDeclaration':
+    case 'ExportAllDeclaration':
+    case 'TSExportAssignment':
+      return true;
+    default:
+      return false;
+  }
 }
 
-function textOfKey(ts: typeof Ts, name: Ts.PropertyName | Ts.BindingName): string | undefined {
-  return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
-}
-
-/** Whether `identifier` is where a name is bound (an import, a variable or a destructured name), not a use of it. */
-export function isBindingSite(ts: typeof Ts, identifier: Ts.Identifier): boolean {
-  const parent = identifier.parent;
-  if (ts.isImportSpecifier(parent) || ts.isNamespaceImport(parent) || ts.isImportClause(parent)) return true;
-  if (ts.isBindingElement(parent)) return parent.name === identifier || parent.propertyName === identifier;
-  return ts.isVariableDeclaration(parent) && parent.name === identifier;
+/** Whether `identifier` (whose parent is `parent`) is where a name is bound (an import, a variable or a destructured name), not a use of it. */
+export function isBindingSite(identifier: Node, parent: Node | undefined): boolean {
+  if (parent === undefined) return false;
+  switch (parent.type) {
+    case 'ImportSpecifier':
+    case 'ImportDefaultSpecifier':
+    case 'ImportNamespaceSpecifier':
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'AssignmentPattern':
+      return parent.left === identifier;
+    case 'VariableDeclarator':
+      return parent.id === identifier;
+    case 'Property':
+      return parent.parent?.type === 'ObjectPattern';
+    default:
+      return false;
+  }
 }
 
 /**
@@ -113,15 +162,14 @@ export function isBindingSite(ts: typeof Ts, identifier: Ts.Identifier): boolean
  */
 export function bindingEdits(ctx: EvaluateContext, bindings: RuntimeBindings, namespaceOtherUse: ReadonlySet<string>): Edit[] {
   const edits: Edit[] = [];
-  const { sourceFile } = ctx;
+  const { code } = ctx.source;
   for (const site of bindings.sites) {
     const keepNs = site.namespace !== undefined && namespaceOtherUse.has(site.namespace);
-    const elements: readonly Ts.Node[] = site.braces?.elements ?? [];
-    const keep = elements.filter((e) => !site.sandboxElements.includes(e));
+    const keep = site.elements.filter((e) => !site.sandboxElements.includes(e));
     if (keep.length === 0 && !keepNs && !site.bindsOther && (site.sandboxElements.length > 0 || site.namespace !== undefined)) {
-      edits.push({ start: site.statement.getStart(sourceFile), end: site.statement.getEnd(), text: '' });
+      edits.push({ start: site.statement.start, end: site.statement.end, text: '' });
     } else if (site.sandboxElements.length > 0 && site.braces !== undefined) {
-      edits.push({ start: site.braces.getStart(sourceFile), end: site.braces.getEnd(), text: keep.length === 0 ? '{}' : `{ ${keep.map((e) => e.getText(sourceFile)).join(', ')} }` });
+      edits.push({ start: site.braces.start, end: site.braces.end, text: keep.length === 0 ? '{}' : `{ ${keep.map((e) => code.slice(e.start, e.end)).join(', ')} }` });
     }
   }
   return edits;
