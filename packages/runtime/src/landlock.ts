@@ -132,56 +132,76 @@ export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): 
   const arch = findLoaderArch();
   if (arch === undefined) return none;
   const nr = arch.nrLandlockCreateRuleset;
-  const attr = Buffer.alloc(24);
+  const attr = Buffer.alloc(24); // struct landlock_ruleset_attr; older ABIs read only its first 8 or 16 bytes
   attr.writeBigUInt64LE(BigInt(handledFs), 0);
   attr.writeBigUInt64LE(BigInt(handledNet), 8);
   attr.writeBigUInt64LE(BigInt(scoped), 16);
   const ruleset = check(syscall(nr, attr, abi >= 6 ? 24 : abi >= 4 ? 16 : 8, 0), 'landlock_create_ruleset');
-  const fs = process.getBuiltinModule('node:fs');
-  const { resolve } = process.getBuiltinModule('node:path');
   try {
-    let pathRules = 0;
-    for (const rule of plan.paths.flatMap((r) => resolvePaths(r.path, options, resolve).map((path) => ({ ...r, path })))) {
-      const path = rule.path;
-      let fd: number;
-      try {
-        fd = fs.openSync(path, O_PATH);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-        if (rule.ifMissing === 'skip') continue;
-        throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `${rule.from} lists ${rule.path}, which does not exist.`, hint: 'Create it before the program starts, or list the directory it will be created in.' });
-      }
-      try {
-        const rights = fs.fstatSync(fd).isDirectory() ? rule.access : rule.access.filter((r) => FILE_RIGHTS.includes(r));
-        const allowed = rightsMask(FS_RIGHTS, rights as FsRight[], abi) & handledFs;
-        if (allowed === 0) continue;
-        const beneath = Buffer.alloc(12);
-        beneath.writeBigUInt64LE(BigInt(allowed), 0);
-        beneath.writeInt32LE(fd, 8);
-        check(syscall(nr + 1, ruleset, LANDLOCK_RULE_PATH_BENEATH, beneath, 0), `landlock_add_rule(${path})`);
-        pathRules += 1;
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-    let portRules = 0;
-    for (const rule of handledNet === 0 ? [] : plan.ports) {
-      const allowed = rightsMask(NET_RIGHTS, rule.access, abi) & handledNet;
-      if (allowed === 0) continue;
-      const port = Buffer.alloc(16);
-      port.writeBigUInt64LE(BigInt(allowed), 0);
-      port.writeBigUInt64LE(BigInt(rule.port), 8);
-      check(syscall(nr + 1, ruleset, LANDLOCK_RULE_NET_PORT, port, 0), `landlock_add_rule(port ${rule.port})`);
-      portRules += 1;
-    }
+    const target = { nrAddRule: nr + 1, ruleset, abi };
+    const pathRules = addPathRules(plan, options, target, handledFs);
+    const portRules = handledNet === 0 ? 0 : addPortRules(plan, target, handledNet);
     const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
     if (noNewPrivs.value !== 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `prctl(PR_SET_NO_NEW_PRIVS) failed with errno ${noNewPrivs.errno}.`, hint: 'Report this with your kernel version.' });
     check(syscall(nr + 2, ruleset, options.allThreads ? LANDLOCK_RESTRICT_SELF_TSYNC : 0), 'landlock_restrict_self');
     return { abi, applied: true, allThreads: options.allThreads, widened, pathRules, portRules };
   } finally {
-    fs.closeSync(ruleset);
+    process.getBuiltinModule('node:fs').closeSync(ruleset);
   }
+}
+
+/** The ruleset being filled. */
+interface RulesetTarget {
+  readonly nrAddRule: number;
+  readonly ruleset: number;
+  readonly abi: number;
+}
+
+/** Adds a path-beneath rule per existing path of `plan` (placeholders filled); returns how many. */
+function addPathRules(plan: LandlockPlan, options: RestrictOptions, target: RulesetTarget, handledFs: number): number {
+  const fs = process.getBuiltinModule('node:fs');
+  const { resolve } = process.getBuiltinModule('node:path');
+  let added = 0;
+  for (const rule of plan.paths.flatMap((r) => resolvePaths(r.path, options, resolve).map((path) => ({ ...r, path })))) {
+    let fd: number;
+    try {
+      fd = fs.openSync(rule.path, O_PATH);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      if (rule.ifMissing === 'skip') continue;
+      throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `${rule.from} lists ${rule.path}, which does not exist.`, hint: 'Create it before the program starts, or list the directory it will be created in.' });
+    }
+    try {
+      // A rule on a file may only grant what applies to files.
+      const rights = fs.fstatSync(fd).isDirectory() ? rule.access : rule.access.filter((r) => FILE_RIGHTS.includes(r));
+      const allowed = rightsMask(FS_RIGHTS, rights as FsRight[], target.abi) & handledFs;
+      if (allowed === 0) continue;
+      const beneath = Buffer.alloc(12); // struct landlock_path_beneath_attr, packed
+      beneath.writeBigUInt64LE(BigInt(allowed), 0);
+      beneath.writeInt32LE(fd, 8);
+      check(syscall(target.nrAddRule, target.ruleset, LANDLOCK_RULE_PATH_BENEATH, beneath, 0), `landlock_add_rule(${rule.path})`);
+      added += 1;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return added;
+}
+
+/** Adds a net-port rule per port of `plan`; returns how many. */
+function addPortRules(plan: LandlockPlan, target: RulesetTarget, handledNet: number): number {
+  let added = 0;
+  for (const rule of plan.ports) {
+    const allowed = rightsMask(NET_RIGHTS, rule.access, target.abi) & handledNet;
+    if (allowed === 0) continue;
+    const port = Buffer.alloc(16); // struct landlock_net_port_attr
+    port.writeBigUInt64LE(BigInt(allowed), 0);
+    port.writeBigUInt64LE(BigInt(rule.port), 8);
+    check(syscall(target.nrAddRule, target.ruleset, LANDLOCK_RULE_NET_PORT, port, 0), `landlock_add_rule(port ${rule.port})`);
+    added += 1;
+  }
+  return added;
 }
 
 function resolvePaths(path: string, options: RestrictOptions, resolve: (...parts: string[]) => string): readonly string[] {
