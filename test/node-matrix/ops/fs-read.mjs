@@ -178,18 +178,18 @@ const modules = define(['fs.read'], {
 
 /** @type {import('../operations.mjs').Operation[]} */
 /**
- * Opening a named file read-only and reading it is in the Node baseline at the seccomp level (Node
- * reads time-zone data and /proc files lazily, and seccomp cannot see paths), so without fs.read
- * these still work until Landlock scopes paths (#4). Their denied case is not a seccomp question.
+ * Opening a named file read-only is in the Node baseline at the seccomp level (Node reads time-zone
+ * data and /proc files lazily, and seccomp cannot see paths); Landlock refuses it outside the
+ * declaration, with EACCES, which the verdicts count as denied. What Landlock does not govern, and
+ * the implicit read set leaves readable, stays a case without a denial.
  */
-const PATH_SCOPED = 'opening a named file read-only is in the baseline (lazy readers); which files is Landlock\'s job (#4)';
-const pathScoped = new Set([
-  'fs.readFileSync', 'fs.readFile.callback', 'fs.promises.readFile', 'fs.promises.readFile.1MiB', 'fs.readFileSync.url',
-  'fs.readFileSync.proc-self-status', 'fs.readFileSync.enoent', 'fs.realpathSync.native', 'fs.realpathSync', 'fs.promises.realpath', 'fs.readlinkSync', 'fs.promises.readlink',
-  'fs.createReadStream', 'fs.createReadStream.range-1MiB', 'readline.over-file-stream', 'filehandle.readFile', 'filehandle.readLines',
-  'filehandle.createReadStream',
+const NOT_LANDLOCK = 'resolving a link or a path is not a Landlock right (readlink and realpath walk paths; they open nothing)';
+const notDenied = new Map([
+  ['fs.readFileSync.proc-self-status', "/proc/self is in the implicit read set (process.memoryUsage() and friends read it)"],
+  ['fs.readFileSync.enoent', 'a missing file answers ENOENT before Landlock is asked, declared or not'],
+  ...['fs.realpathSync.native', 'fs.realpathSync', 'fs.promises.realpath', 'fs.readlinkSync', 'fs.promises.readlink'].map((name) => /** @type {const} */ ([name, NOT_LANDLOCK])),
 ]);
 
 export default [...whole, ...metadata, ...directories, ...descriptors, ...streams, ...watchers, ...modules].map((op) =>
-  pathScoped.has(op.name) ? { ...op, inseparable: { ...op.inseparable, 'fs.read': PATH_SCOPED } } : op,
+  notDenied.has(op.name) ? { ...op, inseparable: { ...op.inseparable, 'fs.read': /** @type {string} */ (notDenied.get(op.name)) } } : op,
 );

@@ -35,7 +35,7 @@ export const SPAWN: readonly CatalogRule[] = [
   ...(['openat', 'open'] as const).map((syscall) => ({
     syscall,
     when: [{ arg: syscall === 'openat' ? 2 : 1, width: 32 as const, op: 'masked_eq' as const, mask: O_WRITE_BITS, value: O_RDWR }],
-    why: 'stdio: "ignore" opens /dev/null read-write in the child; existing files only (no create, truncate, append). Landlock (#4) narrows it to /dev/null',
+    why: 'stdio: "ignore" opens /dev/null read-write in the child; existing files only (no create, truncate, append). Landlock narrows it to /dev/null',
   })),
 ];
 
