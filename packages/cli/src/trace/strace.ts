@@ -1,6 +1,6 @@
 /**
- * Parses `strace -f -o FILE` output (every line prefixed by its task id) into syscall events, the
- * same way scripts/baseline/parse-strace.mjs does for the baseline measurements: calls split by
+ * Parses `strace -f -o FILE` output (every line prefixed by its task id) into syscall events (the
+ * baseline measurements in scripts/baseline build on this module, from the CLI's build): calls split by
  * other tasks (`<unfinished ...>` / `<... resumed>`) are joined back and placed at their entry (seccomp
  * decides at entry), signal and exit notices are dropped, and clone returns map tasks to processes.
  * It does not decide what an argument means; see args.ts.
@@ -30,8 +30,11 @@ export interface ParsedTrace {
   readonly tgidOf: ReadonlyMap<number, number>;
 }
 
-/** Splits `name(arg, arg, ...) = ret` at top-level commas, honouring strings, brackets and comments. */
-export function splitCall(text: string): { name: string; args: string[]; ret: string | undefined } | undefined {
+/**
+ * Splits `name(arg, arg, ...) = ret` at top-level commas, honouring strings, brackets and comments.
+ * A line cut short (an unfinished head) is accepted too: then `complete` is false.
+ */
+export function splitCall(text: string): { name: string; args: string[]; ret: string | undefined; complete: boolean } | undefined {
   const open = /^([a-z_][a-z0-9_]*)\(/.exec(text);
   if (open === null) return undefined;
   const args: string[] = [];
@@ -57,12 +60,12 @@ export function splitCall(text: string): { name: string; args: string[]; ret: st
     } else if (c === ')' && depth === 0) {
       const last = text.slice(start, i).trim();
       if (last !== '' || args.length > 0) args.push(last);
-      return { name: open[1] as string, args, ret: /^\s*=\s*(.*)$/.exec(text.slice(i + 1))?.[1] };
+      return { name: open[1] as string, args, ret: /^\s*=\s*(.*)$/.exec(text.slice(i + 1))?.[1], complete: true };
     }
   }
   const last = text.slice(start).trim();
   if (last !== '') args.push(last);
-  return { name: open[1] as string, args, ret: undefined };
+  return { name: open[1] as string, args, ret: undefined, complete: false };
 }
 
 /** Decodes a strace string literal (`"..."`, possibly followed by `...` when cut short). */
