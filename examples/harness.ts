@@ -3,20 +3,16 @@
  * runner: a sandbox cannot be taken off), the Node binaries to run it on, and whether a build's
  * path and port lists are enforced yet (Landlock, issue 4) or only the kinds of operation (seccomp).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runNode, withoutPid, type NodeRun } from '../test/support/run-node.ts';
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 /** How a run ended. */
-export interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type Run = Omit<NodeRun, 'pid'>;
 
 /** Options of {@link runExample}. */
 export interface RunOptions {
@@ -26,22 +22,12 @@ export interface RunOptions {
   readonly node?: string;
   readonly env?: Record<string, string>;
   /** Called once with the child, for programs that keep running (servers). */
-  readonly onSpawn?: (child: ReturnType<typeof spawn>) => void;
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
-/** Runs `node file ...args` and resolves when it ends (killed after 20 s); NODE_OPTIONS and NODE_PATH are not passed on. */
+/** Runs `node file ...args` and resolves when it ends (killed after 20 s). */
 export function runExample(file: string, args: readonly string[], options: RunOptions): Promise<Run> {
-  const { NODE_OPTIONS: _o, NODE_PATH: _p, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? process.execPath, [file, ...args], { cwd: options.cwd, env: { ...inherited, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    options.onSpawn?.(child);
-  });
+  return runNode([file, ...args], options).then(withoutPid);
 }
 
 /** The Node versions the examples run on: this one (20) and 22 and 24 from scripts/baseline/install-node.mjs. */

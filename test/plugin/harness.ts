@@ -3,11 +3,12 @@
  * runtime (so built programs resolve `@syscage/runtime/loader` like an installed app), running a
  * built program in a child process (never in the test runner), and reading what a bundle embeds.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode, withoutPid, type NodeRun } from '../support/run-node.ts';
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,25 +33,11 @@ export function otherNodes(): Array<{ major: number; version: string; path: stri
 }
 
 /** How a program run ended. */
-export interface ProgramRun {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type ProgramRun = Omit<NodeRun, 'pid'>;
 
 /** Runs `node file ...args` in a child process, without NODE_OPTIONS or NODE_PATH from this one. */
 export function runProgram(file: string, args: readonly string[], options: { node?: string; env?: Record<string, string> } = {}): Promise<ProgramRun> {
-  const { NODE_OPTIONS: _o, NODE_PATH: _p, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.node ?? 'node', [file, ...args], { env: { ...inherited, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runNode([file, ...args], { ...options, node: options.node ?? 'node' }).then(withoutPid);
 }
 
 /** The payloads of every `applyPrecompiled(...)` call in a bundle, however the bundler printed or renamed it. */
