@@ -130,7 +130,7 @@ export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): 
   const handledNet = rightsMask(NET_RIGHTS, plan.handledNet, abi);
   const scoped = rightsMask(SCOPE_RIGHTS, plan.scoped, abi);
   const arch = findLoaderArch();
-  if (arch === undefined) return none;
+  if (arch === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `syscage has no Landlock system call numbers for ${process.arch}.`, hint: 'Run on x64 or arm64.' });
   const nr = arch.nrLandlockCreateRuleset;
   const attr = Buffer.alloc(24); // struct landlock_ruleset_attr; older ABIs read only its first 8 or 16 bytes
   attr.writeBigUInt64LE(BigInt(handledFs), 0);

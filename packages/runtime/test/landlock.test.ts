@@ -114,6 +114,12 @@ it('refuses a program read from standard input, which the restart could not run 
   const { spawnSync } = await import('node:child_process');
   const runtime = new URL('../dist/index.js', import.meta.url).href;
   const result = spawnSync(process.execPath, ['--input-type=module'], { input: `import { sandbox } from '${runtime}'; sandbox({}); console.log('ran');`, encoding: 'utf8' });
+  // Node 20 restarts only to bring its threads into the Landlock domain, which ABI ≥ 8 does without one.
+  const { status } = await run(20, {}, []);
+  if ((status?.landlock?.abi ?? 0) >= 8) {
+    expect([result.status, result.stdout]).toEqual([0, 'ran\n']);
+    return;
+  }
   expect(result.stdout).toBe('');
   expect(result.status).toBe(1);
   expect(result.stderr).toBe('syscage: A program read from standard input cannot be restarted, and this sandbox needs one restart. Save the program to a file and run that.\n');
