@@ -1,7 +1,8 @@
 // Start-up cost of the sandbox: `node empty.mjs` against `node sandboxed.mjs` (an unbuilt program
 // that imports @syscage/runtime, compiles its policy and applies it), per Node version, in
 // interleaved rounds of fresh processes; reports medians and the median per-round ratio.
-// Node 22 and 24 pay one re-execution (their io_uring rings), Node 20 does not.
+// Node 22 and 24 pay one re-execution (their io_uring rings); below Landlock ABI 8 every version
+// does (to start every thread inside the domain). bench/landlock separates the two costs.
 //   pnpm build && node bench/startup/run.mjs [--rounds 30]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -34,5 +35,5 @@ for (const { major, path } of nodes) {
     samples.sandboxed.push(round.sandboxed);
     ratios.push(round.sandboxed / round.empty);
   }
-  console.log(`Node ${major}: empty ${median(samples.empty).toFixed(1)} ms, sandboxed ${median(samples.sandboxed).toFixed(1)} ms (${median(ratios).toFixed(2)}×)${major >= 22 ? ' — includes the re-execution' : ''}`);
+  console.log(`Node ${major}: empty ${median(samples.empty).toFixed(1)} ms, sandboxed ${median(samples.sandboxed).toFixed(1)} ms (${median(ratios).toFixed(2)}×)`);
 }
