@@ -45,11 +45,23 @@ export interface SyscageErrorInit {
   readonly cause?: unknown;
 }
 
+/** Marks every SyscageError, whichever copy of this module made it (see `Symbol.hasInstance`). */
+const BRAND = Symbol.for('syscage.error');
+
 /**
  * The error every syscage package throws. `message` is the full line a person reads:
  * `file:line:col: what happened. what to do.`
+ *
+ * `instanceof SyscageError` holds for an error made by any copy of this class: the runtime's
+ * loader carries its own copy (one module load less before the sandbox), and a bundler may copy
+ * the packages into a program.
  */
 export class SyscageError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== SyscageError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   override readonly name = 'SyscageError';
   readonly code: ErrorCode;
   readonly hint: string | undefined;
@@ -63,6 +75,7 @@ export class SyscageError extends Error {
     this.hint = init.hint;
     this.location = init.location;
     this.reason = init.message;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
