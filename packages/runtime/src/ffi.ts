@@ -3,9 +3,12 @@
  * libc calls, `prctl` and `syscall`, with errno. Nothing is loaded when this module is imported.
  *
  * Loading: ffi-rs's own entry probes for musl with `process.report.getReport()`, which costs
- * ~7 ms of a ~10 ms load. We find the libc from Node's ELF interpreter instead (a 4 KB read) and
- * require the matching platform package (`@yuuang/ffi-rs-linux-<arch>-<gnu|musl>`, ~3 ms) next to
- * ffi-rs, falling back to `ffi-rs` itself when that fails. It deliberately knows nothing of seccomp:
+ * ~7 ms of a ~10 ms load. We pick the platform package (`@yuuang/ffi-rs-linux-<arch>-<gnu|musl>`)
+ * ourselves (glibc unless musl's loader exists and is Node's ELF interpreter), list those packages
+ * as optional dependencies of our own so that they resolve from here (under pnpm, ffi-rs's copy is
+ * not visible from here), resolve one with the ES module resolver and `process.dlopen` its binary
+ * (~1 ms, no CommonJS loader). Fallbacks: `require` of ours, of the copy next to ffi-rs, of
+ * `ffi-rs` itself. It deliberately knows nothing of seccomp:
  * the meaning of the numbers it passes belongs to `seccomp.ts`.
  *
  * Built-in modules come from `process.getBuiltinModule` when needed: an ESM `import` of `node:fs`
@@ -68,6 +71,14 @@ interface Loaded {
 let loaded: Loaded | undefined;
 
 /**
+ * Milliseconds on a monotonic clock. Not `performance.now()`: the `performance` global loads
+ * `node:perf_hooks` on first use (~1 ms of start-up) in a program that may never touch it.
+ */
+export function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
  * Loads the native binding once and opens libc; later calls return the first result.
  *
  * @throws `FFI_UNAVAILABLE` when neither the platform package nor ffi-rs can be loaded.
@@ -77,26 +88,47 @@ export function loadFfi(): FfiInfo {
 }
 
 function load(): Loaded {
-  const started = performance.now();
+  const started = nowMs();
   const failures: unknown[] = [];
-  const { createRequire } = process.getBuiltinModule('node:module');
-  let nearFfiRs: NodeJS.Require;
-  try {
-    // Resolve (not load) ffi-rs: its platform packages sit next to it, not next to us (pnpm).
-    nearFfiRs = createRequire(createRequire(import.meta.url).resolve('ffi-rs'));
-  } catch (error) {
-    throw ffiUnavailable([error]);
-  }
-  for (const source of [...platformPackages(), 'ffi-rs']) {
+  const platform = platformPackages();
+  const loaded = (binding: FfiBinding, source: string): Loaded => {
+    binding.open({ library: LIBRARY, path: '' });
+    return { binding, info: { source, loadMs: nowMs() - started } };
+  };
+  // Our own optional dependency, resolved by the ES module resolver (its main is the binary) and
+  // opened directly: no CommonJS loader. Then the CommonJS way: ours, the copy next to ffi-rs (an
+  // install that skipped ours), ffi-rs's entry (which finds its platform package itself).
+  for (const name of platform) {
     try {
-      const binding = nearFfiRs(source) as FfiBinding;
-      binding.open({ library: LIBRARY, path: '' });
-      return { binding, info: { source, loadMs: performance.now() - started } };
+      return loaded(dlopenPackage(name), name);
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  const { createRequire } = process.getBuiltinModule('node:module');
+  let ours: NodeJS.Require | undefined;
+  let nearFfiRs: NodeJS.Require | undefined;
+  const fromUs = (): NodeJS.Require => (ours ??= createRequire(import.meta.url));
+  const besideFfiRs = (): NodeJS.Require => (nearFfiRs ??= createRequire(fromUs().resolve('ffi-rs')));
+  const candidates: Array<[string, () => NodeJS.Require]> = [...platform.map((name): [string, () => NodeJS.Require] => [name, fromUs]), ...platform.map((name): [string, () => NodeJS.Require] => [name, besideFfiRs]), ['ffi-rs', fromUs]];
+  for (const [source, from] of candidates) {
+    try {
+      return loaded(from()(source) as FfiBinding, source);
     } catch (error) {
       failures.push(error);
     }
   }
   throw ffiUnavailable(failures);
+}
+
+/** Opens the native binary a platform package's `main` names (`import.meta.resolve` is absent where a bundler copied this module into CommonJS). */
+function dlopenPackage(name: string): FfiBinding {
+  if (typeof import.meta.resolve !== 'function') throw new Error('import.meta.resolve is not available');
+  const file = process.getBuiltinModule('node:url').fileURLToPath(import.meta.resolve(name));
+  if (!file.endsWith('.node')) throw new Error(`${name} resolves to ${file}, not a native binary`);
+  const module = { exports: {} as FfiBinding };
+  process.dlopen(module, file);
+  return module.exports;
 }
 
 /**
@@ -170,10 +202,16 @@ function bytesType(bytes: Uint8Array): unknown {
   return { ffiTypeTag: FFITypeTag.Array, type: DataType.U8Array, length: bytes.byteLength };
 }
 
-/** The platform packages to try, best first; empty when we cannot tell (ffi-rs then decides). */
+/**
+ * The platform packages to try, best first; empty when we cannot tell (ffi-rs then decides).
+ * glibc unless a musl dynamic loader is installed and Node is linked against it: the ELF read is
+ * made only where musl is present at all (a glibc system may have both).
+ */
 function platformPackages(): string[] {
   const arch = findLoaderArch();
   if (process.platform !== 'linux' || arch === undefined) return [];
+  const muslLoader = `/lib/ld-musl-${arch.name}.so.1`;
+  if (!process.getBuiltinModule('node:fs').existsSync(muslLoader)) return [`@yuuang/ffi-rs-linux-${arch.nodeArch}-gnu`];
   const interpreter = readInterpreter(process.execPath);
   const libc = interpreter?.includes('ld-musl') ? 'musl' : interpreter?.includes('ld-linux') ? 'gnu' : undefined;
   return libc === undefined ? [] : [`@yuuang/ffi-rs-linux-${arch.nodeArch}-${libc}`];

@@ -8,7 +8,7 @@
  */
 import { findLoaderArch, LOADER_ARCH_NAMES, type LoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError, type LoaderError } from './errors.ts';
-import { loadFfi, prctl, syscall, type FfiInfo } from './ffi.ts';
+import { loadFfi, nowMs, prctl, syscall, type FfiInfo } from './ffi.ts';
 import { listThreads, parseSeccompStatus, readStatusText, readThreadStatuses, THREAD_SELF_STATUS, type SeccompStatus } from './proc-status.ts';
 
 /** `linux/prctl.h`. */
@@ -69,10 +69,10 @@ export function installFilter(bytes: Uint8Array, options: InstallOptions): Insta
   const arch = checkPlatform(options.arch);
   checkFilterBytes(bytes);
   const ffi = loadFfi();
-  const readingBefore = performance.now();
+  const readingBefore = nowMs();
   const before = readOwnStatus();
   const threads = options.tsync ? listThreads() : [];
-  const started = performance.now();
+  const started = nowMs();
   const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
   if (noNewPrivs.value !== 0) throw noNewPrivsFailed(noNewPrivs.errno);
   const flags = options.tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0;
@@ -81,11 +81,11 @@ export function installFilter(bytes: Uint8Array, options: InstallOptions): Insta
   // With TSYNC, a positive result is the id of a thread that could not be synchronised.
   if (result.value > 0) throw tsyncFailed(result.value);
   if (result.value !== 0) throw seccompFailed(arch, flags, result.errno);
-  const installed = performance.now();
+  const installed = nowMs();
   const after = confirmOwnStatus(before);
   const threadsConfirmed = options.tsync ? confirmAllThreads(after, threads) : 1;
   const installMs = installed - started;
-  const confirmMs = started - readingBefore + (performance.now() - installed);
+  const confirmMs = started - readingBefore + (nowMs() - installed);
   const { tsync } = options;
   return { arch: arch.name, instructions: fprog.len, tsync, filters: after.filters, threadsConfirmed, ffi, installMs, confirmMs };
 }
