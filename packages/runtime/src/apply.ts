@@ -13,7 +13,7 @@ import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
-import { landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
+import { checkLandlockSupport, enforcesBeyondSeccomp, landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
 import { REEXEC_ENV, reexecSelf, takeReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
@@ -43,6 +43,12 @@ export interface LandlockStatus {
   readonly abi: number;
   /** Whether the process is inside the domain (every thread). */
   readonly applied: boolean;
+  /**
+   * Whether the declaration needs Landlock for anything seccomp does not stop (reading outside the
+   * implicit set, path or port lists). Below Landlock ABI 8 a domain covers every thread only
+   * after a restart; a declaration that does not need it runs under seccomp alone there.
+   */
+  readonly beyondSeccomp: boolean;
   /** Rights the declaration needed that the kernel lacks, accepted under `best-effort`. */
   readonly widened: readonly string[];
 }
@@ -74,10 +80,31 @@ interface State {
   layers: number;
 }
 
-let state: State | undefined;
+/**
+ * The state lives on `process` under a registered symbol, not in this module: a built program's
+ * loader (`@syscage/runtime/loader`) and the public API (`@syscage/runtime`) are separate
+ * single-file modules (one module load each before the sandbox), and a bundler may also have
+ * copied the runtime into the program; every copy must see the one sandbox of the process. Only
+ * what is reported and refused depends on it: the kernel, not this record, enforces the filters.
+ */
+const STATE_KEY = Symbol.for('syscage.sandbox-state');
+
+interface StateBox {
+  current: State | undefined;
+}
+
+function box(): StateBox {
+  const host = process as unknown as Record<symbol, StateBox | undefined>;
+  const existing = host[STATE_KEY];
+  if (existing !== undefined) return existing;
+  const created: StateBox = { current: undefined };
+  Object.defineProperty(process, STATE_KEY, { value: created, enumerable: false, writable: false, configurable: false });
+  return created;
+}
 
 /** The sandbox state of this process. */
 export function readStatus(): SandboxStatus {
+  const state = box().current;
   return {
     applied: state !== undefined,
     grants: state?.grants ?? [],
@@ -101,9 +128,22 @@ function checkApplicable(unsupported: 'error' | 'warn'): LoaderArchName | undefi
   if (process.platform !== 'linux') return refuse('UNSUPPORTED_PLATFORM', `The sandbox needs Linux (seccomp); this is ${process.platform}.`, "Run on Linux, or declare unsupported: 'warn' to run unsandboxed during development.");
   const arch = findLoaderArch();
   if (arch === undefined) return refuse('UNSUPPORTED_ARCH', `syscage has no filter for ${process.arch}.`, "Run on x64 or arm64, or declare unsupported: 'warn'.");
-  const { isMainThread } = process.getBuiltinModule('node:worker_threads');
-  if (!isMainThread) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was called in a worker thread.', hint: 'Call it first thing in the main program; workers inherit it.' });
+  if (!isMainThread()) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was called in a worker thread.', hint: 'Call it first thing in the main program; workers inherit it.' });
   return arch.name;
+}
+
+/**
+ * Whether this is the process's main thread: /proc/thread-self is `<pid>/task/<tid>`, and the main
+ * thread's tid is the pid. Loading `node:worker_threads` to ask instead costs a few milliseconds
+ * of start-up in a program that never uses workers; it is the answer only without /proc.
+ */
+function isMainThread(): boolean {
+  try {
+    const [pid, , tid] = process.getBuiltinModule('node:fs').readlinkSync('/proc/thread-self').split('/');
+    return pid === tid;
+  } catch {
+    return process.getBuiltinModule('node:worker_threads').isMainThread;
+  }
 }
 
 /**
@@ -111,7 +151,7 @@ function checkApplicable(unsupported: 'error' | 'warn'): LoaderArchName | undefi
  * start without io_uring rings, and below Landlock ABI 8 to bring every thread into the domain.
  */
 export function applySandbox(prepared: PreparedSandbox): void {
-  if (state !== undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was already applied in this process.', hint: 'Call narrow() to take capabilities away later.' });
+  if (box().current !== undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was already applied in this process.', hint: 'Call narrow() to take capabilities away later.' });
   const arch = checkApplicable(prepared.unsupported);
   if (arch === undefined) return;
   const marker = takeReexecMarker();
@@ -127,7 +167,7 @@ export function applySandbox(prepared: PreparedSandbox): void {
       if (hint) process.stderr.write(`${hint}\n`);
     });
   }
-  state = { grants: [...prepared.grants], onViolation: prepared.onViolation, arch, reexecuted: marker !== undefined, landlock, layers: 1 };
+  box().current = { grants: [...prepared.grants], onViolation: prepared.onViolation, arch, reexecuted: marker !== undefined, landlock, layers: 1 };
 }
 
 /**
@@ -143,8 +183,14 @@ function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, sta
   }
   const abi = landlockAbi();
   const allThreads = abi >= TSYNC_ABI;
-  const result = restrictLandlock(plan, { allThreads, placeholders: placeholders() });
-  const status = { abi, applied: result.applied, widened: result.widened.map((w) => w.right) };
+  const beyondSeccomp = enforcesBeyondSeccomp(plan);
+  if (!allThreads && !hasRings && !beyondSeccomp) {
+    // Every thread would take a restart (a second start-up) to enforce only what seccomp already
+    // stops on every thread: not worth it. A restart for io_uring brings it along for free.
+    return { abi, applied: false, beyondSeccomp, widened: checkLandlockSupport(plan, abi).map((w) => w.right) };
+  }
+  const result = restrictLandlock(plan, { allThreads, placeholders });
+  const status = { abi, applied: result.applied, beyondSeccomp, widened: result.widened.map((w) => w.right) };
   if (hasRings || (result.applied && !allThreads)) reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0 });
   return status;
 }
@@ -159,10 +205,11 @@ function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): L
   if (plan === undefined) return undefined;
   const abi = landlockAbi();
   const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
-  if (!restrictsAnything(plan, abi)) return { abi, applied: false, widened };
+  const beyondSeccomp = enforcesBeyondSeccomp(plan);
+  if (!restrictsAnything(plan, abi)) return { abi, applied: false, beyondSeccomp, widened };
   if (markedAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
-  const result = restrictLandlock(plan, { allThreads: false, quiet: true, placeholders: placeholders() });
-  return { abi, applied: result.applied, widened };
+  const result = restrictLandlock(plan, { allThreads: false, quiet: true, placeholders });
+  return { abi, applied: result.applied, beyondSeccomp, widened };
 }
 
 /** The values of the implicit read set's placeholders for this process (core's implicit.ts). */
@@ -192,7 +239,7 @@ function placeholders(): LandlockPlaceholders {
     }
   };
   const ffiRs = resolveReal('ffi-rs');
-  const loader = [real(new URL(import.meta.url).pathname), resolveReal('@syscage/core'), ffiRs, ...platformBindings(ffiRs, resolveReal)].map(packageRoot).filter((dir): dir is string => dir !== undefined);
+  const loader = [real(new URL(import.meta.url).pathname), resolveReal('@syscage/core'), ffiRs, ...platformBindings(require, resolveReal), ...platformBindings(ffiRs, resolveReal)].map(packageRoot).filter((dir): dir is string => dir !== undefined);
   const main = real(process.argv[1]);
   const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
   const dirs = above(main && dirname(main));
@@ -207,23 +254,24 @@ function placeholders(): LandlockPlaceholders {
   };
 }
 
-/** ffi-rs's platform packages that sit next to it (the loader may load one directly). */
-function platformBindings(ffiRs: string | undefined, resolveReal: (id: string, from: NodeJS.Require) => string | undefined): (string | undefined)[] {
-  if (ffiRs === undefined) return [];
-  const near = process.getBuiltinModule('node:module').createRequire(ffiRs);
+/** ffi-rs's platform packages seen from `from` (ours, or ffi-rs's file): the loader loads one of them directly. */
+function platformBindings(from: NodeJS.Require | string | undefined, resolveReal: (id: string, from: NodeJS.Require) => string | undefined): (string | undefined)[] {
+  if (from === undefined) return [];
+  const near = typeof from === 'string' ? process.getBuiltinModule('node:module').createRequire(from) : from;
   return ['gnu', 'musl'].map((libc) => resolveReal(`@yuuang/ffi-rs-linux-${process.arch}-${libc}`, near));
 }
 
 /** Stacks one more (stricter) filter on an applied sandbox. */
 export function applyNarrower(filter: Uint8Array, grants: readonly string[], onViolation: 'kill' | 'errno'): void {
+  const state = box().current;
   if (state === undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'narrow() was called before sandbox().', hint: 'Call sandbox() first; narrow() only takes away.' });
   installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch: state.arch });
-  state = { ...state, grants: [...grants], onViolation: onViolation === 'kill' ? 'kill' : state.onViolation, layers: state.layers + 1 };
+  box().current = { ...state, grants: [...grants], onViolation: onViolation === 'kill' ? 'kill' : state.onViolation, layers: state.layers + 1 };
 }
 
 /** The granted capabilities of the applied sandbox, if any. */
 export function appliedGrants(): readonly string[] | undefined {
-  return state?.grants;
+  return box().current?.grants;
 }
 
 /** Prints `syscage: <message>` and exits 1: the fail-closed end of every entry point. */
