@@ -40,6 +40,8 @@ export interface NativeResult {
 export interface FfiInfo {
   /** The package the native binding came from: a platform package, or `ffi-rs` as the fallback. */
   readonly source: string;
+  /** How it was found: next to us, through the ES module resolver, or by `require` (the fallbacks). */
+  readonly via: 'beside' | 'resolver' | 'require';
   /** Wall time of the load, in milliseconds. */
   readonly loadMs: number;
 }
@@ -91,9 +93,9 @@ function load(): Loaded {
   const started = nowMs();
   const failures: unknown[] = [];
   const platform = platformPackages();
-  const loaded = (binding: FfiBinding, source: string): Loaded => {
+  const loaded = ([binding, via]: [FfiBinding, FfiInfo['via']], source: string): Loaded => {
     binding.open({ library: LIBRARY, path: '' });
-    return { binding, info: { source, loadMs: nowMs() - started } };
+    return { binding, info: { source, via, loadMs: nowMs() - started } };
   };
   // Our own optional dependency, resolved by the ES module resolver (its main is the binary) and
   // opened directly: no CommonJS loader. Then the CommonJS way: ours, the copy next to ffi-rs (an
@@ -113,7 +115,7 @@ function load(): Loaded {
   const candidates: Array<[string, () => NodeJS.Require]> = [...platform.map((name): [string, () => NodeJS.Require] => [name, fromUs]), ...platform.map((name): [string, () => NodeJS.Require] => [name, besideFfiRs]), ['ffi-rs', fromUs]];
   for (const [source, from] of candidates) {
     try {
-      return loaded(from()(source) as FfiBinding, source);
+      return loaded([from()(source) as FfiBinding, 'require'], source);
     } catch (error) {
       failures.push(error);
     }
@@ -121,14 +123,32 @@ function load(): Loaded {
   throw ffiUnavailable(failures);
 }
 
-/** Opens the native binary a platform package's `main` names (`import.meta.resolve` is absent where a bundler copied this module into CommonJS). */
-function dlopenPackage(name: string): FfiBinding {
-  if (typeof import.meta.resolve !== 'function') throw new Error('import.meta.resolve is not available');
-  const file = process.getBuiltinModule('node:url').fileURLToPath(import.meta.resolve(name));
+/**
+ * Where a dependency of ours sits relative to this file (dist/), tried before resolving: in the
+ * workspace, `<runtime>/node_modules/<dep>`; installed (npm's hoisting, pnpm's store), a sibling of
+ * `@syscage/runtime` in the same `node_modules`. A hit saves the resolver's package.json walk.
+ */
+const DEPENDENCY_DIRS = ['../node_modules/', '../../../'];
+
+/**
+ * Opens the native binary of a platform package (`@yuuang/ffi-rs-linux-x64-gnu` ships
+ * `ffi-rs.linux-x64-gnu.node` as its `main`): found next to us, else through the ES module
+ * resolver (`import.meta.resolve` is absent where a bundler copied this module into CommonJS).
+ */
+function dlopenPackage(name: string): [FfiBinding, FfiInfo['via']] {
+  const { existsSync } = process.getBuiltinModule('node:fs');
+  const { fileURLToPath } = process.getBuiltinModule('node:url');
+  const binary = `${name.slice(name.indexOf('/') + 1).replace('ffi-rs-', 'ffi-rs.')}.node`;
+  let file = DEPENDENCY_DIRS.map((dir) => fileURLToPath(new URL(`${dir}${name}/${binary}`, import.meta.url))).find((candidate) => existsSync(candidate));
+  const via = file === undefined ? 'resolver' : 'beside';
+  if (file === undefined) {
+    if (typeof import.meta.resolve !== 'function') throw new Error('import.meta.resolve is not available');
+    file = fileURLToPath(import.meta.resolve(name));
+  }
   if (!file.endsWith('.node')) throw new Error(`${name} resolves to ${file}, not a native binary`);
   const module = { exports: {} as FfiBinding };
   process.dlopen(module, file);
-  return module.exports;
+  return [module.exports, via];
 }
 
 /**

@@ -52,6 +52,12 @@ describe('TSYNC', () => {
     expect(existsSync(join(dir, 'sync')) || existsSync(join(dir, 'async'))).toBe(false);
   });
 
+  it("loads ffi-rs's platform binary found next to the runtime, not through a fallback", async () => {
+    const run = await runFixture('mkdir.mjs', [scratchDir(), 'tsync']);
+    const { installed } = lastJson<{ installed: { ffi: { source: string; via: string } } }>(run);
+    expect(installed.ffi).toMatchObject({ source: `@yuuang/ffi-rs-linux-${process.arch}-gnu`, via: 'beside' });
+  });
+
   it('without TSYNC, fs.promises.mkdir escapes on a threadpool thread (why TSYNC is required)', async () => {
     const dir = scratchDir();
     const outcome = lastJson<MkdirOutcome>(await runFixture('mkdir.mjs', [dir, 'no-tsync']));
