@@ -4,7 +4,8 @@ import { isSyscageError, SyscageError } from './errors.ts';
 describe('SyscageError', () => {
   it('is recognised across copies of its module (the runtime loader carries its own)', async () => {
     // A query string makes the module loader evaluate errors.ts a second time: another class.
-    const copy = (await import('./errors.ts?copy')) as typeof import('./errors.ts');
+    const specifier = './errors.ts?copy';
+    const copy = (await import(specifier)) as typeof import('./errors.ts');
     expect(copy.SyscageError).not.toBe(SyscageError);
     const fromCopy = new copy.SyscageError({ code: 'FFI_UNAVAILABLE', message: 'm.', hint: 'h.' });
     expect(fromCopy).toBeInstanceOf(SyscageError);

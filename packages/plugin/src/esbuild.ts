@@ -6,6 +6,7 @@
  * import { build } from 'esbuild';
  * await build({ entryPoints: ['src/main.ts'], bundle: true, platform: 'node', format: 'esm', outfile: 'dist/main.js', plugins: [syscage()] });
  */
-import syscage from './index.ts';
+import { createEsbuildPlugin } from 'unplugin';
+import { createSyscagePlugin } from './factory.ts';
 
-export default syscage.esbuild;
+export default createEsbuildPlugin(createSyscagePlugin);

@@ -5,6 +5,10 @@
  * import syscage from '@syscage/plugin/rolldown';
  * export default { input: 'src/main.ts', platform: 'node', output: { dir: 'dist' }, plugins: [syscage()] };
  */
-import syscage from './index.ts';
+import { createRolldownPlugin, type UnpluginInstance } from 'unplugin';
+import type { Options } from './core/options.ts';
+import { createSyscagePlugin } from './factory.ts';
 
-export default syscage.rolldown;
+// unplugin types this creator's result for factories that may return several plugins; this one
+// returns one, which the adapter hands over alone.
+export default createRolldownPlugin(createSyscagePlugin) as UnpluginInstance<Options | undefined, false>['rolldown'];

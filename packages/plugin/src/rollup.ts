@@ -5,6 +5,10 @@
  * import syscage from '@syscage/plugin/rollup';
  * export default { input: 'src/main.js', output: { dir: 'dist', format: 'esm' }, external: [/^node:/, /^@syscage\/runtime/], plugins: [syscage()] };
  */
-import syscage from './index.ts';
+import { createRollupPlugin, type UnpluginInstance } from 'unplugin';
+import type { Options } from './core/options.ts';
+import { createSyscagePlugin } from './factory.ts';
 
-export default syscage.rollup;
+// unplugin types this creator's result for factories that may return several plugins; this one
+// returns one, which the adapter hands over alone.
+export default createRollupPlugin(createSyscagePlugin) as UnpluginInstance<Options | undefined, false>['rollup'];

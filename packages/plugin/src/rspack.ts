@@ -5,6 +5,7 @@
  * import syscage from '@syscage/plugin/rspack';
  * export default { target: 'node', entry: './src/main.ts', plugins: [syscage()] };
  */
-import syscage from './index.ts';
+import { createRspackPlugin } from 'unplugin';
+import { createSyscagePlugin } from './factory.ts';
 
-export default syscage.rspack;
+export default createRspackPlugin(createSyscagePlugin);

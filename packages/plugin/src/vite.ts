@@ -6,6 +6,10 @@
  * import { defineConfig } from 'vite';
  * export default defineConfig({ plugins: [syscage()], build: { ssr: 'src/main.ts' } });
  */
-import syscage from './index.ts';
+import { createVitePlugin, type UnpluginInstance } from 'unplugin';
+import type { Options } from './core/options.ts';
+import { createSyscagePlugin } from './factory.ts';
 
-export default syscage.vite;
+// unplugin types this creator's result for factories that may return several plugins; this one
+// returns one, which the adapter hands over alone.
+export default createVitePlugin(createSyscagePlugin) as UnpluginInstance<Options | undefined, false>['vite'];

@@ -5,6 +5,7 @@
  * import syscage from '@syscage/plugin/webpack';
  * module.exports = { target: 'node', entry: './src/main.js', plugins: [syscage()] };
  */
-import syscage from './index.ts';
+import { createWebpackPlugin } from 'unplugin';
+import { createSyscagePlugin } from './factory.ts';
 
-export default syscage.webpack;
+export default createWebpackPlugin(createSyscagePlugin);

@@ -67,8 +67,11 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
       // Without a list of entries (stdin, say) every module goes through the text check.
       const filter = entries === undefined ? /.*/ : exactPathPattern(entries);
 
-      build.onResolve({ filter: new RegExp(`^${escape(LOADER_SPECIFIER_PREFIX)}`) }, (args) => ({ path: resolveLoaderId(args.path, args.importer || undefined, state.options.root) ?? args.path, namespace: NAMESPACE }));
-      build.onLoad({ filter: LOADER_ID_FILTER, namespace: NAMESPACE }, (args) => ({ contents: state.loadLoader(args.path) ?? '', loader: 'js', resolveDir: dirname(args.path) }));
+      // esbuild prints a module's namespace and path into the bundle (`// syscage:src/…`): the
+      // loader's path is relative to the working directory, as esbuild prints files, so no build
+      // machine's directory ships in the output.
+      build.onResolve({ filter: new RegExp(`^${escape(LOADER_SPECIFIER_PREFIX)}`) }, (args) => ({ path: relative(cwd, resolveLoaderId(args.path, args.importer || undefined, state.options.root) ?? args.path), namespace: NAMESPACE }));
+      build.onLoad({ filter: LOADER_ID_FILTER, namespace: NAMESPACE }, (args) => ({ contents: state.loadLoader(args.path) ?? '', loader: 'js', resolveDir: dirname(resolve(cwd, args.path)) }));
       build.onLoad({ filter, namespace: 'file' }, async (args): Promise<OnLoadResult | undefined> => {
         const code = await readFile(args.path, 'utf8');
         const out = await state.transform(code, args.path, entries === undefined ? undefined : true);

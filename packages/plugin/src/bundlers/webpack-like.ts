@@ -134,7 +134,7 @@ class ModuleFiles {
       const stamp = `${stat.mtimeMs}:${stat.ctimeMs}:${stat.size}`;
       if (last !== stamp) {
         changed = true;
-        if (!state.mayDeclare(file)) await this.#checkNonEntry(file, state);
+        await this.#checkModule(file, state);
       }
       next.set(file, stamp);
     }
@@ -143,9 +143,9 @@ class ModuleFiles {
     return changed;
   }
 
-  async #checkNonEntry(file: string, state: BuildState): Promise<void> {
+  async #checkModule(file: string, state: BuildState): Promise<void> {
     try {
-      await state.checkNonEntry(file);
+      await state.checkModule(file);
     } catch (error) {
       this.#stamps.delete(file);
       throw error;

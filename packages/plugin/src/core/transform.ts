@@ -4,7 +4,7 @@
  * build-time compile, and the rewrite with magic-string: the loader import goes first (after a
  * `#!` line; in a CommonJS entry a `require`, after its directives), the declaration is replaced
  * so nothing calls the runtime compiler. It is idempotent: a module that already imports a loader
- * is returned unchanged. It never emits files and never talks to a bundler; `index.ts` and
+ * is returned unchanged. It never emits files and never talks to a bundler; `factory.ts` and
  * `bundlers/` do.
  */
 

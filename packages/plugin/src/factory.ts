@@ -1,0 +1,67 @@
+/**
+ * The one bundler-agnostic plugin, as an unplugin factory: the shared state of a build and which
+ * hooks each bundler gets. The per-bundler entries hand it to unplugin's adapter for their bundler
+ * alone (`createRollupPlugin`, …) rather than take a property of `createUnplugin`'s instance, so a
+ * bundled entry carries that adapter and none of the others. It reads no declarations itself.
+ */
+
+import type { UnpluginFactory } from 'unplugin';
+import { esbuildHooks } from './bundlers/esbuild.ts';
+import { rollupIsEntry, rollupLikeHooks } from './bundlers/rollup-like.ts';
+import { webpackLikeHook } from './bundlers/webpack-like.ts';
+import { BuildState } from './core/build-state.ts';
+import { LOADER_ID_FILTER, resolveLoaderId } from './core/loader.ts';
+import type { Options } from './core/options.ts';
+
+/** What the Vite dev server prints, once: it runs the program's modules unsandboxed. */
+export const DEV_SERVER_NOTE = '[syscage] The Vite dev server is not sandboxed; `vite build` output is.';
+
+/**
+ * The syscage plugin for the bundler `meta.framework` names.
+ * @example
+ * import { createRollupPlugin } from 'unplugin';
+ * export default createRollupPlugin(createSyscagePlugin);
+ */
+export const createSyscagePlugin: UnpluginFactory<Options | undefined, false> = (options, meta) => {
+  const state = new BuildState(options);
+  // esbuild, webpack and Rspack get their own plugins (see bundlers/): unplugin's generic hooks
+  // would call JavaScript for every module.
+  if (meta.framework === 'esbuild') return { name: 'syscage', esbuild: esbuildHooks(state) };
+  if (meta.framework === 'webpack' || meta.framework === 'rspack') return { name: 'syscage', [meta.framework]: webpackLikeHook(state, meta.framework) as never };
+  let serving = false;
+  let devServerNoted = false;
+  return {
+    name: 'syscage',
+    enforce: 'pre',
+    resolveId: {
+      filter: { id: /^@syscage\/virtual-loader\// },
+      handler: (id, importer) => resolveLoaderId(id, importer, state.options.root) ?? null,
+    },
+    load: {
+      filter: { id: LOADER_ID_FILTER },
+      handler: (id) => state.loadLoader(id) ?? null,
+    },
+    transform: {
+      // Without `entries`, only modules naming the runtime can declare anything.
+      ...(state.options.entries.size === 0 ? { filter: { code: /["']@syscage\/runtime["']/ } } : {}),
+      async handler(code, id) {
+        if (serving) return null;
+        const out = await state.transform(code, id, rollupIsEntry(this.getNativeBuildContext?.(), id));
+        return out ? { code: out.code, map: out.map } : null;
+      },
+    },
+    rollup: rollupLikeHooks(state),
+    rolldown: rollupLikeHooks(state),
+    vite: {
+      ...rollupLikeHooks(state, true),
+      configResolved(config: { command: 'build' | 'serve' }) {
+        serving = config.command === 'serve';
+      },
+      configureServer(server: { config: { logger: { warn(message: string): void } } }) {
+        if (devServerNoted) return;
+        devServerNoted = true;
+        server.config.logger.warn(DEV_SERVER_NOTE);
+      },
+    },
+  };
+};

@@ -1,0 +1,80 @@
+// Replaces @syscage/plugin's per-bundler entries (dist/rollup.js, …; tsc's output) with one bundled
+// module each: a cold build pays for every module the plugin loads, and unplugin's index loads the
+// adapter of every bundler it supports, with their dependencies (some 40 ms). Bundled, an entry
+// carries its own bundler's adapter alone (see src/factory.ts) and, inlined, what it uses of
+// unplugin's helpers and of magic-string. `@syscage/core` (one bundled file already), oxc-parser
+// (native, loaded on the first declaration) and the bundlers stay imports. dist/index.js (the
+// unplugin instance for every bundler, and the tools' API) and the declarations stay tsc's.
+//   node scripts/bundle-plugin.mjs   (run by `pnpm build` after tsc and scripts/bundle.mjs)
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const plugin = fileURLToPath(new URL('../packages/plugin/', import.meta.url));
+const ENTRIES = ['esbuild', 'vite', 'rollup', 'webpack', 'rspack', 'rolldown'];
+const EXTERNAL = ['@syscage/core', '@syscage/runtime', 'oxc-parser', 'esbuild', 'vite', 'rollup', 'rolldown', 'webpack', '@rspack/core'];
+
+/**
+ * unplugin's modules find their webpack and Rspack loaders, and `require` their own dependencies
+ * (webpack-virtual-modules), relative to themselves through `import.meta`. Inlined, they would
+ * look beside the plugin's dist files instead; this points them back at the installed unplugin,
+ * which the plugin depends on for exactly that (and for the transform loader the webpack glue uses).
+ */
+const UNPLUGIN_FILE = /[\\/]unplugin[\\/]dist[\\/](.*\.mjs)$/;
+const unpluginMeta = {
+  name: 'unplugin-meta',
+  setup(b) {
+    b.onLoad({ filter: UNPLUGIN_FILE }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!/\bimport\.meta\b/.test(source)) return undefined;
+      // The module's place relative to unplugin's main entry, dist/index.mjs.
+      const self = (UNPLUGIN_FILE.exec(args.path)?.[1] ?? '').replaceAll('\\', '/');
+      const contents = source.replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, key) => `__unpluginMeta.${key}`);
+      if (/\bimport\.meta\b/.test(contents)) throw new Error(`${args.path} uses import.meta in a way scripts/bundle-plugin.mjs does not redirect.`);
+      const prelude = [
+        "import { createRequire as __unpluginCreateRequire } from 'node:module';",
+        "import { dirname as __unpluginDirname, join as __unpluginJoin } from 'node:path';",
+        "import { pathToFileURL as __unpluginPathToFileURL } from 'node:url';",
+        `const __unpluginFile = __unpluginJoin(__unpluginDirname(__unpluginCreateRequire(import.meta.url).resolve('unplugin')), ${JSON.stringify(self)});`,
+        'const __unpluginMeta = { url: __unpluginPathToFileURL(__unpluginFile).href, filename: __unpluginFile, dirname: __unpluginDirname(__unpluginFile) };',
+      ].join('\n');
+      return { contents: `${prelude}\n${contents}`, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const { metafile } = await build({
+  absWorkingDir: plugin,
+  metafile: true,
+  entryPoints: ENTRIES.map((name) => `src/${name}.ts`),
+  outdir: 'dist',
+  allowOverwrite: true,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: EXTERNAL,
+  plugins: [unpluginMeta],
+});
+
+/**
+ * The inlined packages' licences travel with the bundles (MIT and the like ask that their notice
+ * stays with every copy; none of them carries a legal comment esbuild could keep):
+ * dist/THIRD-PARTY-NOTICES.md names each package inlined from node_modules, with its licence text.
+ */
+const packageDirs = new Set();
+for (const input of Object.keys(metafile.inputs)) {
+  const match = /^(.*node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(input.replaceAll('\\', '/'));
+  if (match) packageDirs.add(join(plugin, match[1]));
+}
+const notices = [];
+for (const dir of [...packageDirs].sort()) {
+  const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+  const licenceFile = (await readdir(dir)).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+  if (!licenceFile) throw new Error(`${manifest.name} is inlined into @syscage/plugin's bundles but ships no licence file to reproduce.`);
+  notices.push(`## ${manifest.name} ${manifest.version} (${manifest.license})\n\n\`\`\`\n${(await readFile(join(dir, licenceFile), 'utf8')).trim()}\n\`\`\`\n`);
+}
+await writeFile(join(plugin, 'dist/THIRD-PARTY-NOTICES.md'), `# Third-party code in @syscage/plugin's bundled entries\n\nThe per-bundler entries (dist/esbuild.js, dist/vite.js, …) inline code from these packages.\n\n${[...new Set(notices)].join('\n')}`);
