@@ -10,6 +10,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { PACKAGE_BUNDLE } from './bundle-options.mjs';
 
 const plugin = fileURLToPath(new URL('../packages/plugin/', import.meta.url));
 const ENTRIES = ['esbuild', 'vite', 'rollup', 'webpack', 'rspack', 'rolldown'];
@@ -50,12 +51,7 @@ const { metafile } = await build({
   entryPoints: ENTRIES.map((name) => `src/${name}.ts`),
   outdir: 'dist',
   allowOverwrite: true,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
+  ...PACKAGE_BUNDLE,
   external: EXTERNAL,
   plugins: [unpluginMeta],
 });

@@ -7,16 +7,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-
-const shared = {
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
-  legalComments: 'none',
-};
+import { PACKAGE_BUNDLE as shared } from './bundle-options.mjs';
 
 /** Keeps imports of `modules` (source paths, without extension) as imports of their built .js. */
 function keepSeparate(modules) {
