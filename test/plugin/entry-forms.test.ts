@@ -1,7 +1,8 @@
 /**
  * Entry forms across the bundler matrix: a TypeScript entry with the class-decorator form (legacy
  * and standard decorators, where the bundler can compile them; the table says why not elsewhere) and
- * a `#!` line, a CommonJS entry that `require`s the runtime, and a declaration outside any entry
+ * a `#!` line, a CommonJS entry that `require`s the runtime, a CommonJS `.js` entry sandboxed
+ * through the `entries` option, and a declaration outside any entry
  * (a build error everywhere). Then a bundle that includes the runtime itself (the compiler must not
  * come with it), and built programs run under Node 22 and 24, where the loader re-executes the
  * process once. Programs run in child processes only.
@@ -44,6 +45,17 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     expect(await runProgram(out.file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
     expect(await runProgram(out.file, ['read'], { env: { SYSCAGE_FIXTURE_DIR: dir, SYSCAGE_FIXTURE_SIBLING: 'mkdir' } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
     expect(existsSync(join(dir, 'made-by-cjs')) || existsSync(join(dir, 'made-by-cjs-sibling'))).toBe(false);
+  });
+
+  it.skipIf(bundler.noCommonJs !== undefined)(`a CommonJS .js entry listed in the entries option gets a required loader first, runs, and is killed on mkdir${bundler.noCommonJs ? ` (skipped: ${bundler.noCommonJs})` : ''}`, async () => {
+    const out = await bundler.build({ app: APP, entry: 'src/cli/cli.js', outDir: join(scratch, `cli-cjs-${bundler.name}`), format: 'cjs', plugin: { entries: { 'src/cli/cli.js': { fs: { read: true } } } } });
+    expect(embeddedPayloads(out.file).map((p) => p.grants)).toEqual([['fs.read']]);
+    expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
+    expect(await runProgram(out.file, ['read'])).toMatchObject({ code: 0, stdout: 'cli read ok sibling=CJS_SIBLING_TOP_LEVEL\n', stderr: '' });
+    const dir = mkdtempSync(join(scratch, 'run-'));
+    expect(await runProgram(out.file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
+    expect(await runProgram(out.file, ['read'], { env: { SYSCAGE_FIXTURE_DIR: dir, SYSCAGE_FIXTURE_SIBLING: 'mkdir' } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
+    expect(existsSync(join(dir, 'made-by-cli')) || existsSync(join(dir, 'made-by-cjs-sibling'))).toBe(false);
   });
 
   it('fails the build when a module that is not an entry declares sandbox()', async () => {

@@ -97,6 +97,19 @@ describe('transformModule', () => {
     expect(out?.entry.source).toEqual({ form: 'options', location: { file: 'src/main.ts', line: 1, column: 1 } });
   });
 
+  it.each([
+    ['a CommonJS .js file', 'bin/cli.js', "'use strict';\nconst fs = require('node:fs');\nmodule.exports = fs;\n", 'require'],
+    ['a .cjs file', 'bin/cli.cjs', "exports.main = () => 1;\n", 'require'],
+    ['an ES module .js file', 'bin/cli.js', "import fs from 'node:fs';\nexport default fs;\n", 'import'],
+    ['a .js script that is neither', 'bin/cli.js', "console.log('cli');\n", 'import'],
+    ['an .mjs file', 'bin/cli.mjs', "console.log(typeof require);\n", 'import'],
+  ])('injects the loader into %s listed in the options as its module system requires', async (_, file, code, kind) => {
+    const out = await run(code, { entries: { [file]: { fs: { read: true } } } }, `/app/${file}`);
+    const statement = kind === 'require' ? out?.entry.loader.requireStatement : out?.entry.loader.importStatement;
+    // Directives stay first: the loader goes right after them.
+    expect(out?.code).toBe(code.startsWith("'use strict';\n") ? `'use strict';\n${statement}\n${code.slice(14)}` : `${statement}\n${code}`);
+  });
+
   it('applies the default onViolation only where the declaration does not say', async () => {
     expect(payloadOf((await run(`${I}sandbox({});`, { onViolation: 'errno' }))?.entry.loader.code ?? '').onViolation).toBe('errno');
     expect(payloadOf((await run(`${I}sandbox({ onViolation: 'kill' });`, { onViolation: 'errno' }))?.entry.loader.code ?? '').onViolation).toBe('kill');

@@ -83,7 +83,7 @@ export async function transformModule(code: string, rawId: string, ctx: Transfor
   const fromOptions = ctx.options.entries.get(id);
   if (fromOptions === undefined && !mentionsRuntime(code)) return undefined;
   const file = relative(ctx.options.root, id) || id;
-  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file) : { declarations: [], edits: [], commonjs: id.endsWith('.cjs'), prologueEnd: 0 };
+  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file) : { declarations: [], edits: [], ...(await ctx.scanner.format(code, id)) };
   const [found] = scanned.declarations;
   if (found === undefined && fromOptions === undefined) return undefined;
   if (found !== undefined && fromOptions !== undefined) {

@@ -49,7 +49,7 @@ export interface RuntimeBindings {
 }
 
 /** `require('@syscage/runtime')`. */
-function isRuntimeRequire(node: Node | null): boolean {
+export function isRuntimeRequire(node: Node | null): boolean {
   if (node === null || node.type !== 'CallExpression' || node.callee.type !== 'Identifier' || node.callee.name !== 'require' || node.arguments.length !== 1) return false;
   const [arg] = node.arguments;
   return arg !== undefined && arg.type === 'Literal' && arg.value === RUNTIME_MODULE;

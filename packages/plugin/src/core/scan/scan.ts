@@ -13,9 +13,11 @@
  * scanner needs nothing a type checker adds.
  */
 
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { SourceLocation } from '@syscage/core';
 import type { CallExpression, Decorator, Node, ParserOptions, Program } from 'oxc-parser';
-import { bindingEdits, findRuntimeBindings, isBindingSite, type Edit, type RuntimeBindings } from './bindings.ts';
+import { bindingEdits, findRuntimeBindings, isBindingSite, isRuntimeRequire, RUNTIME_MODULE, type Edit, type RuntimeBindings } from './bindings.ts';
 import { evaluate, notStatic, textOf, type EvaluateContext } from './evaluate.ts';
 import { locate } from './locate.ts';
 
@@ -48,6 +50,12 @@ export interface Scanner {
    * @throws {SyscageError} `DECLARATION_NOT_STATIC` for any declaration the build cannot read.
    */
   scan(code: string, id: string, file: string): Promise<ScanResult>;
+  /**
+   * How to inject the loader into an entry declared in the plugin's `entries` option, which does
+   * not mention the runtime: as a `require` when the file is CommonJS (`.cjs`, or no import or
+   * export, a `require`, `module` or `exports`, and no `"type": "module"` above it), else as an import.
+   */
+  format(code: string, id: string): Promise<Pick<ScanResult, 'commonjs' | 'prologueEnd'>>;
 }
 
 /** Replaces a decorator call: legacy decorators get `(target)`, standard ones `(value, context)`. */
@@ -72,14 +80,38 @@ export function parseCount(): number {
 export function createScanner(): Scanner {
   return {
     async scan(code, id, file) {
-      parser ??= import('oxc-parser');
-      const { parseSync } = await parser;
-      parses++;
       // A file with syntax errors still yields a tree (as TypeScript's parser did); the bundler reports the errors.
-      const { program } = parseSync(id, code, parserOptions(id));
+      const { program } = await parse(id, code);
       return scanFile({ source: { code }, program, file });
     },
+    async format(code, id) {
+      if (/\.c[jt]s$/.test(id)) return { commonjs: true, prologueEnd: prologueEnd((await parse(id, code)).program) };
+      // Under `"type": "module"` a .js file is an ES module to Node and webpack whatever it contains.
+      if (/\.m[jt]s$/.test(id) || nearestPackageType(id) === 'module') return { commonjs: false, prologueEnd: 0 };
+      const { program, module } = await parse(id, code);
+      const usesCommonJs = identifiers(program).some((node) => node.type === 'Identifier' && (node.name === 'require' || node.name === 'module' || node.name === 'exports') && isReference(node, node.parent));
+      return module.hasModuleSyntax || !usesCommonJs ? { commonjs: false, prologueEnd: 0 } : { commonjs: true, prologueEnd: prologueEnd(program) };
+    },
   };
+}
+
+/** The `type` of the package.json nearest to `file` (`commonjs` when it has none, as Node reads it). */
+function nearestPackageType(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
+      return manifest.type === 'module' ? 'module' : 'commonjs';
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dir === dirname(dir)) return 'commonjs';
+    }
+  }
+}
+
+async function parse(id: string, code: string): Promise<ReturnType<Parser['parseSync']>> {
+  parser ??= import('oxc-parser');
+  const { parseSync } = await parser;
+  parses++;
+  return parseSync(id, code, parserOptions(id));
 }
 
 /** The language from the extension; CommonJS files may `return` at the top level, plain `.js` may be either. */
@@ -117,6 +149,7 @@ function isNode(value: unknown): value is Node {
 }
 
 function scanFile(ctx: EvaluateContext): ScanResult {
+  refuseInlineRuntime(ctx);
   const bindings = findRuntimeBindings(ctx);
   if (bindings.named.size === 0 && bindings.namespaces.size === 0) return { declarations: [], edits: [], commonjs: false, prologueEnd: 0 };
   const declarations: FoundDeclaration[] = [];
@@ -135,6 +168,44 @@ function scanFile(ctx: EvaluateContext): ScanResult {
   }
   edits.push(...bindingEdits(ctx, bindings, namespaceOtherUse));
   return { declarations, edits, commonjs: bindings.commonjs, prologueEnd: prologueEnd(ctx.program) };
+}
+
+/**
+ * Refuses `require('@syscage/runtime').sandbox(...)`, `(await import('@syscage/runtime')).sandbox(...)`
+ * and `const { sandbox } = await import('@syscage/runtime')`:
+ * the build reads only a `sandbox` bound at the top of the file, and a declaration it did not
+ * read would run unbuilt, after the modules imported before it, instead of first.
+ */
+function refuseInlineRuntime(ctx: EvaluateContext): void {
+  const unwrap = (node: Node): Node => (node.type === 'ParenthesizedExpression' ? unwrap(node.expression) : node);
+  const isRuntimeImport = (node: Node): boolean => {
+    const awaited = node.type === 'AwaitExpression' ? unwrap(node.argument) : undefined;
+    return awaited?.type === 'ImportExpression' && awaited.source.type === 'Literal' && awaited.source.value === RUNTIME_MODULE;
+  };
+  const importHint = `Write \`import { sandbox } from '${RUNTIME_MODULE}';\` and then \`sandbox({ ... });\` at the top level.`;
+  const visit = (node: Node): void => {
+    if (node.type === 'VariableDeclarator' && node.init !== null && isRuntimeImport(unwrap(node.init)) && node.id.type === 'ObjectPattern') {
+      const bound = node.id.properties.find((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'sandbox');
+      if (bound !== undefined) notStatic(ctx, bound, `\`sandbox\` taken from \`${textOf(ctx, node.init)}\` is not read at build time: the build reads a \`sandbox\` imported at the top of the entry.`, importHint);
+    }
+    if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && node.property.name === 'sandbox') {
+      const object = unwrap(node.object);
+      if (isRuntimeRequire(object)) {
+        notStatic(ctx, node, `\`${textOf(ctx, node)}\` is not read at build time: the build reads a \`sandbox\` bound at the top of the entry.`, `Write \`const { sandbox } = require('${RUNTIME_MODULE}');\` and then \`sandbox({ ... });\` at the top level.`);
+      }
+      if (isRuntimeImport(object)) notStatic(ctx, node, `\`${textOf(ctx, node)}\` is not read at build time: the build reads a \`sandbox\` bound at the top of the entry.`, importHint);
+    }
+    for (const key in node) {
+      if (key === 'parent') continue;
+      const value: unknown = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) visit(item);
+      } else if (isNode(value)) {
+        visit(value);
+      }
+    }
+  };
+  visit(ctx.program);
 }
 
 /** The end of the file's leading directives (`'use strict';`), 0 without any. */
