@@ -204,8 +204,8 @@ function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, sta
 function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): LandlockStatus | undefined {
   if (plan === undefined) return undefined;
   const abi = landlockAbi();
-  const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
   const beyondSeccomp = enforcesBeyondSeccomp(plan);
+  const widened = beyondSeccomp ? missingRights(plan, abi).map((w) => w.right) : []; // warned about before the restart
   if (!restrictsAnything(plan, abi)) return { abi, applied: false, beyondSeccomp, widened };
   if (markedAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
   const result = restrictLandlock(plan, { allThreads: false, quiet: true, placeholders });

@@ -84,11 +84,13 @@ function kernelLandlockAbi(): number {
 
 /**
  * The required rights of `plan` the kernel lacks. Under `enforce` any such right refuses the
- * program; under `best-effort` it warns once and returns them.
+ * program; under `best-effort` it warns once and returns them. None count when the plan enforces
+ * nothing beyond seccomp ({@link enforcesBeyondSeccomp}): the sandbox is the same without them.
  */
 export function checkLandlockSupport(plan: LandlockPlan, abi: number, quiet = false): LandlockRequirement[] {
   const missing = missingRights(plan, abi);
-  if (missing.length === 0) return [];
+  // A plan that only repeats what seccomp stops on every thread loses nothing on such a kernel.
+  if (missing.length === 0 || !enforcesBeyondSeccomp(plan)) return [];
   const first = missing[0] as LandlockRequirement;
   const needs = rightAbi(first.right);
   const have = abi === 0 ? 'has no Landlock' : `has Landlock ABI ${abi}`;
