@@ -44,9 +44,10 @@ export interface LandlockStatus {
   /** Whether the process is inside the domain (every thread). */
   readonly applied: boolean;
   /**
-   * Whether the declaration needs Landlock for anything seccomp does not stop (reading outside the
-   * implicit set, path or port lists). Below Landlock ABI 8 a domain covers every thread only
-   * after a restart; a declaration that does not need it runs under seccomp alone there.
+   * Whether the declaration needs Landlock for anything seccomp does not stop (`enforcesBeyondSeccomp`:
+   * reading without `fs.read: true`, path or port lists, spawn, unix sockets without `fs.write: true`).
+   * Below Landlock ABI 8 a domain covers every thread only after a restart; a declaration that does
+   * not need it runs under seccomp alone there (unless Node restarts for io_uring anyway).
    */
   readonly beyondSeccomp: boolean;
   /** Rights the declaration needed that the kernel lacks, accepted under `best-effort`. */
@@ -148,7 +149,8 @@ function isMainThread(): boolean {
 
 /**
  * Applies `prepared`. The first call may re-execute the process (and not return): on Node ≥ 22 to
- * start without io_uring rings, and below Landlock ABI 8 to bring every thread into the domain.
+ * start without io_uring rings, and below Landlock ABI 8 to bring every thread into the domain
+ * when Landlock enforces something seccomp does not.
  */
 export function applySandbox(prepared: PreparedSandbox): void {
   if (box().current !== undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was already applied in this process.', hint: 'Call narrow() to take capabilities away later.' });
