@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLERS } from '../../packages/plugin/test/bundlers.ts';
+import { hostParseCount, parseCount } from '../../packages/plugin/src/core/scan/scan.ts';
 import syscage from '../../packages/plugin/src/esbuild.ts';
 import { APP, REPO, countImports, embeddedPayloads, makeScratch, otherNodes, runProgram } from './harness.ts';
 
@@ -56,6 +57,14 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     expect(await runProgram(out.file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
     expect(await runProgram(out.file, ['read'], { env: { SYSCAGE_FIXTURE_DIR: dir, SYSCAGE_FIXTURE_SIBLING: 'mkdir' } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
     expect(existsSync(join(dir, 'made-by-cli')) || existsSync(join(dir, 'made-by-cjs-sibling'))).toBe(false);
+  });
+
+  const hostParser = ['rollup', 'rolldown', 'vite'].includes(bundler.name);
+  it(`reads a JavaScript entry with ${hostParser ? "the bundler's own parser (no oxc-parser to load)" : 'oxc-parser'}`, async () => {
+    const before = { all: parseCount(), host: hostParseCount() };
+    const out = await bundler.build({ app: APP, entry: 'src/main.js', outDir: join(scratch, `parser-${bundler.name}`), format: 'esm' });
+    expect(embeddedPayloads(out.file).map((p) => p.grants)).toEqual([['fs.read']]);
+    expect({ all: parseCount() - before.all, host: hostParseCount() - before.host }).toEqual({ all: 1, host: hostParser ? 1 : 0 });
   });
 
   it('fails the build when a module that is not an entry declares sandbox()', async () => {

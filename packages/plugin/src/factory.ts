@@ -46,7 +46,11 @@ export const createSyscagePlugin: UnpluginFactory<Options | undefined, false> = 
       ...(state.options.entries.size === 0 ? { filter: { code: /["']@syscage\/runtime["']/ } } : {}),
       async handler(code, id) {
         if (serving) return null;
-        const out = await state.transform(code, id, rollupIsEntry(this.getNativeBuildContext?.(), id));
+        // Rollup's and Rolldown's own parser (Vite's is Rolldown's), already loaded, reads a
+        // JavaScript entry: no oxc-parser to load. Here `this` is the bundler's plugin context.
+        const context = this as { parse?: (source: string) => unknown };
+        const hostParse = typeof context.parse === 'function' ? (source: string) => context.parse?.(source) : undefined;
+        const out = await state.transform(code, id, rollupIsEntry(this.getNativeBuildContext?.(), id), hostParse);
         return out ? { code: out.code, map: out.map } : null;
       },
     },

@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSyscageError } from '@syscage/core';
 import { build } from 'esbuild';
+import { parseAst } from 'rollup/parseAst';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/core/options.ts';
+import { hostParseCount } from '../src/core/scan/scan.ts';
 import { createTransformContext, transformModule } from '../src/core/transform.ts';
 import syscage from '../src/esbuild.ts';
 import { MALFORMED } from './fixtures/malformed.ts';
@@ -28,6 +30,30 @@ describe('malformed declarations', () => {
     const error = await transformModule(c.code, '/app/src/main.ts', ctx).then(() => undefined, (e: unknown) => e);
     expect(isSyscageError(error, c.error)).toBe(true);
     expect((error as Error).message).toBe(c.message);
+  });
+
+  // The same cases in a JavaScript entry read by Rollup's own parser (Rollup, Rolldown and Vite
+  // use theirs instead of loading oxc-parser): the same messages. Cases with TypeScript syntax
+  // are not JavaScript; the parser refuses them and oxc-parser would read them.
+  const javascript = MALFORMED.filter((c) => {
+    try {
+      parseAst(c.code);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  it('has at least 30 cases that are plain JavaScript', () => {
+    expect(javascript.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(javascript)("$name: read by Rollup's parser in a .js entry, the transform refuses with the same message", async (c) => {
+    const ctx = createTransformContext(resolveOptions({ root: '/app', arches: ['x86_64'], ...(c.entries ? { entries: Object.fromEntries(Object.entries(c.entries).map(([file, caps]) => [file.replace(/\.ts$/, '.js'), caps])) } : {}) }));
+    const before = hostParseCount();
+    const error = await transformModule(c.code, '/app/src/main.js', ctx, undefined, (code) => parseAst(code)).then(() => undefined, (e: unknown) => e);
+    expect(hostParseCount() - before).toBe(1);
+    expect(isSyscageError(error, c.error)).toBe(true);
+    expect((error as Error).message).toBe(c.message.replaceAll('src/main.ts', 'src/main.js'));
   });
 
   it.each(MALFORMED)('$name: an esbuild build fails with the message and writes nothing', async (c) => {

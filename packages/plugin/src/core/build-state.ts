@@ -13,6 +13,7 @@ import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph
 import { loaderKeyOf } from './loader.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions, type Options, type ResolvedOptions } from './options.ts';
+import type { HostParse } from './scan/scan.ts';
 import { cleanId, createTransformContext, mentionsRuntime, transformModule, type SandboxedEntry, type TransformContext, type TransformOutput } from './transform.ts';
 
 /** What the glue does with an output: write this manifest, report these findings. */
@@ -100,13 +101,14 @@ export class BuildState {
   /**
    * Transforms one module (see `transformModule`), remembering its loader.
    * @param isEntry What the bundler itself says about `id`, when it can.
+   * @param hostParse The bundler's own parser, when it has one (see the scanner's `HostParse`).
    */
-  async transform(code: string, id: string, isEntry?: boolean): Promise<TransformOutput | undefined> {
+  async transform(code: string, id: string, isEntry?: boolean, hostParse?: HostParse): Promise<TransformOutput | undefined> {
     const key = cleanId(id);
     const entryNow = isEntry ?? this.isEntry(key);
     const last = this.#lastResult.get(key);
     if (last !== undefined && last.code === code && last.isEntry === entryNow) return last.out;
-    const out = await transformModule(code, id, this.#context, isEntry);
+    const out = await transformModule(code, id, this.#context, isEntry, hostParse);
     this.#lastResult.set(key, { code, isEntry: entryNow, out });
     if (out) {
       this.sandboxed.set(out.entry.id, out.entry);

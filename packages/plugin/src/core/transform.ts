@@ -14,7 +14,7 @@ import { SyscageError, type SourceLocation } from '@syscage/core';
 import { createCompiler, toPayload, type CompiledDeclaration, type DeclarationCompiler } from './compile.ts';
 import { createLoaderModule, hasLoaderImport, type LoaderModule } from './loader.ts';
 import type { ResolvedOptions } from './options.ts';
-import { RUNTIME_MODULE, createScanner, type Scanner } from './scan/scan.ts';
+import { RUNTIME_MODULE, createScanner, type HostParse, type Scanner } from './scan/scan.ts';
 
 /** Where a sandboxed entry's declaration came from. */
 export interface DeclarationSource {
@@ -77,13 +77,13 @@ export function cleanId(id: string): string {
  * const out = await transformModule(code, '/app/src/main.ts', ctx);
  * out?.code.startsWith("import '@syscage/virtual-loader/"); // true
  */
-export async function transformModule(code: string, rawId: string, ctx: TransformContext, isEntry?: boolean): Promise<TransformOutput | undefined> {
+export async function transformModule(code: string, rawId: string, ctx: TransformContext, isEntry?: boolean, hostParse?: HostParse): Promise<TransformOutput | undefined> {
   const id = cleanId(rawId);
   if (hasLoaderImport(code)) return undefined;
   const fromOptions = ctx.options.entries.get(id);
   if (fromOptions === undefined && !mentionsRuntime(code)) return undefined;
   const file = relative(ctx.options.root, id) || id;
-  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file) : { declarations: [], edits: [], ...(await ctx.scanner.format(code, id)) };
+  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file, hostParse) : { declarations: [], edits: [], ...(await ctx.scanner.format(code, id)) };
   const [found] = scanned.declarations;
   if (found === undefined && fromOptions === undefined) return undefined;
   if (found !== undefined && fromOptions !== undefined) {
