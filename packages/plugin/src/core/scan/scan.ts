@@ -10,7 +10,8 @@
  * Why oxc-parser and not TypeScript's own parser (or ts-morph, which wraps it): loading TypeScript
  * costs 250–450 ms, most of a cold build's added cost; oxc-parser is native (prebuilt per platform)
  * and loads and parses a file in about 20 ms. It parses TS, JSX and both decorator syntaxes; the
- * scanner needs nothing a type checker adds.
+ * scanner needs nothing a type checker adds. Where the bundler has a parser loaded already
+ * (Rollup's and Rolldown's `this.parse`), a JavaScript entry is read with that one instead.
  */
 
 import { readFileSync } from 'node:fs';
