@@ -154,38 +154,33 @@ function runCompiler(compiler: { run(cb: (error: Error | null, stats?: { hasErro
   });
 }
 
+/** esbuild's options for `input`, the same for a build and a watch session. */
+function esbuildOptions(input: BuildInput) {
+  return {
+    absWorkingDir: input.app,
+    entryPoints: [input.entry],
+    outfile: `${input.outDir}/${fileName(input)}`,
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: input.format,
+    logLevel: 'silent' as const,
+    external: ['@syscage/runtime', '@syscage/runtime/*', ...(input.external ?? [])],
+    ...(input.decorators ? { tsconfigRaw: { compilerOptions: { experimentalDecorators: input.decorators === 'legacy' } } } : {}),
+    plugins: [esbuildPlugin({ root: input.app, ...input.plugin })],
+  };
+}
+
 /** The six bundlers. */
 export const BUNDLERS: readonly Bundler[] = [
   {
     name: 'esbuild',
     async build(input) {
-      const result = await esbuild({
-        absWorkingDir: input.app,
-        entryPoints: [input.entry],
-        outfile: `${input.outDir}/${fileName(input)}`,
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: input.format,
-        logLevel: 'silent',
-        external: ['@syscage/runtime', '@syscage/runtime/*', ...(input.external ?? [])],
-        ...(input.decorators ? { tsconfigRaw: { compilerOptions: { experimentalDecorators: input.decorators === 'legacy' } } } : {}),
-        plugins: [esbuildPlugin({ root: input.app, ...input.plugin })],
-      });
+      const result = await esbuild(esbuildOptions(input));
       return { file: `${input.outDir}/${fileName(input)}`, warnings: result.warnings.map((w) => w.text) };
     },
     async watch(input) {
-      const ctx = await esbuildContext({
-        absWorkingDir: input.app,
-        entryPoints: [input.entry],
-        outfile: `${input.outDir}/${fileName(input)}`,
-        bundle: true,
-        platform: 'node',
-        format: input.format,
-        logLevel: 'silent',
-        external: ['@syscage/runtime', '@syscage/runtime/*'],
-        plugins: [esbuildPlugin({ root: input.app, ...input.plugin })],
-      });
+      const ctx = await esbuildContext(esbuildOptions(input));
       await ctx.rebuild();
       return { file: `${input.outDir}/${fileName(input)}`, next: async () => void (await ctx.rebuild()), close: () => ctx.dispose() };
     },

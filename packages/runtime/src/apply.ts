@@ -13,7 +13,7 @@ import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
-import { checkLandlockSupport, enforcesBeyondSeccomp, landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
+import { enforcesBeyondSeccomp, landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
 import { REEXEC_ENV, reexecSelf, takeReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
@@ -189,7 +189,8 @@ function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, sta
   if (!allThreads && !hasRings && !beyondSeccomp) {
     // Every thread would take a restart (a second start-up) to enforce only what seccomp already
     // stops on every thread: not worth it. A restart for io_uring brings it along for free.
-    return { abi, applied: false, beyondSeccomp, widened: checkLandlockSupport(plan, abi).map((w) => w.right) };
+    // Nothing is wider without Landlock, so nothing is refused or warned about (checkLandlockSupport).
+    return { abi, applied: false, beyondSeccomp, widened: [] };
   }
   const result = restrictLandlock(plan, { allThreads, placeholders });
   const status = { abi, applied: result.applied, beyondSeccomp, widened: result.widened.map((w) => w.right) };

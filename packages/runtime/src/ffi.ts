@@ -5,11 +5,11 @@
  * Loading: ffi-rs's own entry probes for musl with `process.report.getReport()`, which costs
  * ~7 ms of a ~10 ms load. We pick the platform package (`@yuuang/ffi-rs-linux-<arch>-<gnu|musl>`)
  * ourselves (glibc unless musl's loader exists and is Node's ELF interpreter), list those packages
- * as optional dependencies of our own so that they resolve from here (under pnpm, ffi-rs's copy is
- * not visible from here), resolve one with the ES module resolver and `process.dlopen` its binary
- * (~1 ms, no CommonJS loader). Fallbacks: `require` of ours, of the copy next to ffi-rs, of
- * `ffi-rs` itself. It deliberately knows nothing of seccomp:
- * the meaning of the numbers it passes belongs to `seccomp.ts`.
+ * as optional dependencies of our own so that they sit at a known place beside us (under pnpm,
+ * ffi-rs's copy is not visible from here), and `process.dlopen` its binary (~1.5 ms, no CommonJS
+ * loader); the ES module resolver finds it where it is not beside us. Fallbacks: `require` of ours,
+ * of the copy next to ffi-rs, of `ffi-rs` itself. It deliberately knows nothing of seccomp: the
+ * meaning of the numbers it passes belongs to `seccomp.ts`.
  *
  * Built-in modules come from `process.getBuiltinModule` when needed: an ESM `import` of `node:fs`
  * alone costs ~2.5 ms of start-up (Node builds its ESM facade), for a loader that runs first.
@@ -93,16 +93,16 @@ function load(): Loaded {
   const started = nowMs();
   const failures: unknown[] = [];
   const platform = platformPackages();
-  const loaded = ([binding, via]: [FfiBinding, FfiInfo['via']], source: string): Loaded => {
+  const opened = ([binding, via]: [FfiBinding, FfiInfo['via']], source: string): Loaded => {
     binding.open({ library: LIBRARY, path: '' });
     return { binding, info: { source, via, loadMs: nowMs() - started } };
   };
-  // Our own optional dependency, resolved by the ES module resolver (its main is the binary) and
-  // opened directly: no CommonJS loader. Then the CommonJS way: ours, the copy next to ffi-rs (an
-  // install that skipped ours), ffi-rs's entry (which finds its platform package itself).
+  // Our own optional dependency, its binary opened directly: no CommonJS loader. Then the CommonJS
+  // way: ours, the copy next to ffi-rs (an install that skipped ours), ffi-rs's entry (which finds
+  // its platform package itself).
   for (const name of platform) {
     try {
-      return loaded(dlopenPackage(name), name);
+      return opened(dlopenPackage(name), name);
     } catch (error) {
       failures.push(error);
     }
@@ -112,10 +112,11 @@ function load(): Loaded {
   let nearFfiRs: NodeJS.Require | undefined;
   const fromUs = (): NodeJS.Require => (ours ??= createRequire(import.meta.url));
   const besideFfiRs = (): NodeJS.Require => (nearFfiRs ??= createRequire(fromUs().resolve('ffi-rs')));
-  const candidates: Array<[string, () => NodeJS.Require]> = [...platform.map((name): [string, () => NodeJS.Require] => [name, fromUs]), ...platform.map((name): [string, () => NodeJS.Require] => [name, besideFfiRs]), ['ffi-rs', fromUs]];
+  type Candidate = [source: string, from: () => NodeJS.Require];
+  const candidates: Candidate[] = [...platform.map((name): Candidate => [name, fromUs]), ...platform.map((name): Candidate => [name, besideFfiRs]), ['ffi-rs', fromUs]];
   for (const [source, from] of candidates) {
     try {
-      return loaded([from()(source) as FfiBinding, 'require'], source);
+      return opened([from()(source) as FfiBinding, 'require'], source);
     } catch (error) {
       failures.push(error);
     }

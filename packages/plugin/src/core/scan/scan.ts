@@ -155,23 +155,30 @@ function parserOptions(id: string): ParserOptions {
   return { lang, sourceType, preserveParens: true };
 }
 
-/** Every identifier of the file, in source order, with each node's `parent` set on the way. */
-function identifiers(root: Program): Node[] {
-  const out: Node[] = [];
-  const visit = (node: Node, parent: Node | undefined): void => {
-    if (parent !== undefined) node.parent = parent;
-    if (node.type === 'Identifier') out.push(node);
+/** Calls `visit` on every node under `root` (itself included) with its parent, in property order. */
+function walk(root: Node, visit: (node: Node, parent: Node | undefined) => void): void {
+  const step = (node: Node, parent: Node | undefined): void => {
+    visit(node, parent);
     for (const key in node) {
       if (key === 'parent') continue;
       const value: unknown = (node as unknown as Record<string, unknown>)[key];
       if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) visit(item, node);
+        for (const item of value) if (isNode(item)) step(item, node);
       } else if (isNode(value)) {
-        visit(value, node);
+        step(value, node);
       }
     }
   };
-  visit(root, undefined);
+  step(root, undefined);
+}
+
+/** Every identifier of the file, in source order, with each node's `parent` set on the way. */
+function identifiers(root: Program): Node[] {
+  const out: Node[] = [];
+  walk(root, (node, parent) => {
+    if (parent !== undefined) node.parent = parent;
+    if (node.type === 'Identifier') out.push(node);
+  });
   // The walk follows each node's property order, which is not always source order; "the first declaration" must be.
   return out.sort((a, b) => a.start - b.start);
 }
@@ -215,7 +222,7 @@ function refuseInlineRuntime(ctx: EvaluateContext): void {
     return awaited?.type === 'ImportExpression' && awaited.source.type === 'Literal' && awaited.source.value === RUNTIME_MODULE;
   };
   const importHint = `Write \`import { sandbox } from '${RUNTIME_MODULE}';\` and then \`sandbox({ ... });\` at the top level.`;
-  const visit = (node: Node): void => {
+  walk(ctx.program, (node) => {
     if (node.type === 'VariableDeclarator' && node.init !== null && isRuntimeImport(unwrap(node.init)) && node.id.type === 'ObjectPattern') {
       const bound = node.id.properties.find((p) => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'sandbox');
       if (bound !== undefined) notStatic(ctx, bound, `\`sandbox\` taken from \`${textOf(ctx, node.init)}\` is not read at build time: the build reads a \`sandbox\` imported at the top of the entry.`, importHint);
@@ -227,17 +234,7 @@ function refuseInlineRuntime(ctx: EvaluateContext): void {
       }
       if (isRuntimeImport(object)) notStatic(ctx, node, `\`${textOf(ctx, node)}\` is not read at build time: the build reads a \`sandbox\` bound at the top of the entry.`, importHint);
     }
-    for (const key in node) {
-      if (key === 'parent') continue;
-      const value: unknown = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) visit(item);
-      } else if (isNode(value)) {
-        visit(value);
-      }
-    }
-  };
-  visit(ctx.program);
+  });
 }
 
 /** The end of the file's leading directives (`'use strict';`), 0 without any. */
