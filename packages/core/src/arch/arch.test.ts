@@ -16,8 +16,11 @@ import {
 import type { ArchName } from './types.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-/** libseccomp's table, generated from Linux 7.1: newer than our headers, so it may have more names. */
-const REFERENCE_CSV = path.resolve(REPO_ROOT, '../shared/data/syscalls.csv');
+/**
+ * libseccomp's table, generated from Linux 7.1: newer than our headers, so it may have more names.
+ * Vendored, with its provenance, in test/fixtures/README.md.
+ */
+const REFERENCE_CSV = path.join(REPO_ROOT, 'packages/core/test/fixtures/libseccomp-syscalls.csv');
 const GENERATOR = path.join(REPO_ROOT, 'scripts/gen-syscall-tables.mjs');
 
 /** Reads `name,x86_64,aarch64` rows; an empty cell means the syscall does not exist on that arch. */
