@@ -7,7 +7,8 @@
  *
  * Raw-syscall attempts run on one Node version, in the sandboxed process itself (probe.c as a
  * library, loaded through ffi-rs before the sandbox) and in probes it spawns (the filter is
- * inherited). Node behaviour (spawn, io_uring rings) runs on Node 20, 22 and 24.
+ * inherited). Node behaviour (spawn, io_uring rings) runs on Node 20, 22 and 24. The i386 attempts
+ * (`int $0x80`) are skipped, with the reason, where the kernel has no IA32 emulation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CapabilityName } from '@syscage/core';
@@ -15,11 +16,25 @@ import { ALL, ATTEMPTS, allBut, grants, label, type Attempt } from './attempts.t
 import { buildProbe, makeArena, nodeBinaries, runProbeUnsandboxed, startVictim, suiteAvailable, NODE_MAJORS, type NodeMajor, type ProbeBuild } from './harness.ts';
 import { argFor, controlHolds, judgeTrial, runnable, type Mode, type Via } from './judge.ts';
 import { describeNodeBehaviour } from './node-behaviour.ts';
+import { detectIa32Emulation } from '../support/ia32.ts';
 
 const available = suiteAvailable();
 /** The Node version raw-syscall attempts run on (they do not depend on it). */
 const RAW_NODE: NodeMajor = 24;
 const MODES: readonly Mode[] = ['errno', 'kill'];
+const ia32 = await detectIa32Emulation();
+
+/** Whether this kernel can make `attempt` at all: the i386 ones need IA32 emulation. */
+function makeable(attempt: Attempt): boolean {
+  return attempt.needs !== 'ia32' || ia32.ok;
+}
+
+/** `list` without what this kernel cannot make, and a title note naming what was left out and why. */
+function makeableHere(list: readonly Attempt[]): { attempts: Attempt[]; note: string } {
+  const left = list.filter((a) => !makeable(a));
+  const note = ia32.ok || left.length === 0 ? '' : ` (${left.map((a) => a.id).join(', ')} skipped: ${ia32.reason})`;
+  return { attempts: list.filter(makeable), note };
+}
 
 let build: ProbeBuild;
 let nodes: Record<NodeMajor, string>;
@@ -58,7 +73,8 @@ describe.skipIf(!available.ok)(title, () => {
   }, 180_000);
 
   describe.concurrent('controls: every attempt works unsandboxed', () => {
-    it.each(ATTEMPTS.filter((a) => a.where !== 'in-process'))('$id (probe run directly)', async (attempt) => {
+    it.for(ATTEMPTS.filter((a) => a.where !== 'in-process'))('$id (probe run directly)', async (attempt, { skip }) => {
+      if (!makeable(attempt) && !ia32.ok) skip(ia32.reason);
       const [arena, victim] = await Promise.all([makeArena(build), startVictim(build)]);
       try {
         const arg = argFor(attempt, { arena, victim });
@@ -72,8 +88,9 @@ describe.skipIf(!available.ok)(title, () => {
       }
     });
 
-    it('in the Node process (libescape.so through ffi-rs), every attempt works', async () => {
-      const problems = await judgeTrial({ build, node: nodes[RAW_NODE], names: null, mode: 'errno', via: 'native', attempts: runnable(ATTEMPTS, 'native') });
+    const inNode = makeableHere(runnable(ATTEMPTS, 'native'));
+    it(`in the Node process (libescape.so through ffi-rs), every attempt works${inNode.note}`, async () => {
+      const problems = await judgeTrial({ build, node: nodes[RAW_NODE], names: null, mode: 'errno', via: 'native', attempts: inNode.attempts });
       expect(problems, `\n${problems.join("\n")}\n`).toEqual([]);
     });
   });
@@ -89,13 +106,15 @@ describe.skipIf(!available.ok)(title, () => {
           // A native batch holds only what must not end the program (in kill mode: what must
           // survive); the rest runs one program per attempt below. Granted attempts whose granted
           // form is not checked (positive: false) may end it either way.
-          const batch = attempts.filter((a) => {
-            if (via === 'probe') return true;
-            if (killsAlways(a)) return false;
-            if (grants(names, a)) return a.positive !== false;
-            return mode === 'errno' || a.answer === 'enosys' || a.answer === 'eacces';
-          });
-          it(`${mode} mode, ${label(names)}: ${batch.length} attempts`, async () => {
+          const { attempts: batch, note } = makeableHere(
+            attempts.filter((a) => {
+              if (via === 'probe') return true;
+              if (killsAlways(a)) return false;
+              if (grants(names, a)) return a.positive !== false;
+              return mode === 'errno' || a.answer === 'enosys' || a.answer === 'eacces';
+            }),
+          );
+          it(`${mode} mode, ${label(names)}: ${batch.length} attempts${note}`, async () => {
             const problems = await judgeTrial({ build, node: nodes[RAW_NODE], names, mode, via, attempts: batch });
             expect(problems, `\n${problems.join("\n")}\n`).toEqual([]);
           });
@@ -110,7 +129,8 @@ describe.skipIf(!available.ok)(title, () => {
         .filter((names) => names.length === 0 || names.length > 2)
         .flatMap((names) => MODES.filter((mode) => (mode === 'kill' ? attempt.answer !== 'enosys' : killsAlways(attempt))).map((mode) => ({ attempt, names, mode }))),
     );
-    it.each(singles.map((s) => ({ ...s, title: `${s.attempt.id}, ${s.mode} mode, ${label(s.names)}` })))('$title', async ({ attempt, names, mode }) => {
+    it.for(singles.map((s) => ({ ...s, title: `${s.attempt.id}, ${s.mode} mode, ${label(s.names)}` })))('$title', async ({ attempt, names, mode }, { skip }) => {
+      if (!makeable(attempt) && !ia32.ok) skip(ia32.reason);
       const problems = await judgeTrial({ build, node: nodes[RAW_NODE], names, mode, via: 'native', attempts: [attempt] });
       expect(problems, `\n${problems.join("\n")}\n`).toEqual([]);
     });
