@@ -16,6 +16,12 @@ describe('resolveCapabilities', () => {
     expect(resolveCapabilities({}).onViolation).toBe('kill');
   });
 
+  it('accepts fs.read: [] (metadata and existence checks anywhere, no readable path beyond the implicit set)', () => {
+    const r = resolveCapabilities({ fs: { read: [] } });
+    expect([...r.grants]).toEqual(['fs.read']);
+    expect(r.scopes).toEqual({ 'fs.read': [] });
+  });
+
   it.each([
     [{ nett: true }, 'UNKNOWN_CAPABILITY', '`nett` is not a capability. Did you mean `net`?'],
     [{ fs: { reed: true } }, 'UNKNOWN_CAPABILITY', '`fs.reed` is not a capability. Did you mean `fs.read`?'],
@@ -23,7 +29,8 @@ describe('resolveCapabilities', () => {
     [{ dns: 'yes' }, 'INVALID_CAPABILITY', '`dns` takes true or false; got "yes". Write `dns: true` to allow it.'],
     [{ net: { connect: 'https' } }, 'INVALID_CAPABILITY', '`net.connect` takes true, false or a list of ports; got "https". Write `net.connect: [443]` or `net.connect: true`.'],
     [{ net: { connect: [0] } }, 'INVALID_CAPABILITY', '`net.connect` lists 0, which is not a TCP port. List port numbers from 1 to 65535.'],
-    [{ fs: { read: [] } }, 'INVALID_CAPABILITY', '`fs.read: []` grants nothing. Write `fs.read: false` (or leave it out) to deny it.'],
+    [{ fs: { write: [] } }, 'INVALID_CAPABILITY', '`fs.write: []` grants nothing. Write `fs.write: false` (or leave it out) to deny it.'],
+    [{ net: { connect: [] } }, 'INVALID_CAPABILITY', '`net.connect: []` grants nothing. Write `net.connect: false` (or leave it out) to deny it.'],
     [{ fs: { read: [''] } }, 'INVALID_CAPABILITY', '`fs.read` lists "", which is not a path. List non-empty path strings, relative or absolute.'],
     [{ fs: 'read' }, 'INVALID_CAPABILITY', '`fs` takes true, false or an object with `read`, `write`; got "read". Write `fs: true` or `fs: { read: true }`.'],
     [{ onViolation: 'abort' }, 'INVALID_CAPABILITY', "`onViolation` is 'kill' or 'errno'; got \"abort\". Write `onViolation: 'kill'` (SIGSYS, the default) or `onViolation: 'errno'` (EPERM errors)."],

@@ -77,7 +77,10 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
     if (shape === 'flag') fail('INVALID_CAPABILITY', `\`${name}\` takes true or false; got ${describe(value)}.`, `Write \`${name}: true\` to allow it.`);
     if (!Array.isArray(value)) fail('INVALID_CAPABILITY', `\`${name}\` takes true, false or a list of ${shape}; got ${describe(value)}.`, shape === 'paths' ? `Write \`${name}: ['./data']\` or \`${name}: true\`.` : `Write \`${name}: [443]\` or \`${name}: true\`.`);
     const list = value as unknown[];
-    if (list.length === 0) fail('INVALID_CAPABILITY', `\`${name}: []\` grants nothing.`, `Write \`${name}: false\` (or leave it out) to deny it.`);
+    // `fs.read: []` is a real grant: stat, access and existence checks anywhere (seccomp's side),
+    // reading nothing beyond the implicit read set (Landlock's). Another empty list would allow a
+    // kind of operation with nowhere to do it.
+    if (list.length === 0 && name !== 'fs.read') fail('INVALID_CAPABILITY', `\`${name}: []\` grants nothing.`, `Write \`${name}: false\` (or leave it out) to deny it.`);
     for (const item of list) {
       if (shape === 'paths' && (typeof item !== 'string' || item === '' || item.includes('\0'))) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a path.`, 'List non-empty path strings, relative or absolute.');
       if (shape === 'ports' && (typeof item !== 'number' || !Number.isInteger(item) || item < 1 || item > 65535)) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a TCP port.`, 'List port numbers from 1 to 65535.');
