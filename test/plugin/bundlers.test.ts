@@ -1,6 +1,7 @@
 /**
  * The bundler matrix: the same program built by each of the six bundlers, as ESM and as CJS. Every
- * build must inject the loader once and before any other module's code, embed exactly the bytes
+ * build must load its gate as the output's first statement (so before any other module's code),
+ * embed exactly the bytes
  * @syscage/core compiles, carry no compiler, write a manifest that matches, and produce a program
  * that does the declared thing and is killed (SIGSYS) on an undeclared one, including in a sibling
  * module's top-level code. Programs run in child processes under the machine's `node`.
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities } from '@syscage/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLERS, type BuildOutput } from '../../packages/plugin/test/bundlers.ts';
-import { APP, countImports, embeddedPayloads, makeScratch, runProgram } from './harness.ts';
+import { APP, countImports, embeddedPayloads, gateOf, makeScratch, runProgram } from './harness.ts';
 
 const ARCHES = ['x86_64', 'aarch64'] as const;
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -34,11 +35,11 @@ describe.each(BUNDLERS)('$name', (bundler) => {
       code = readFileSync(out.file, 'utf8');
     }, 60_000);
 
-    it('injects the loader exactly once, before any other module runs', () => {
+    it('loads its gate as the first statement, and applies exactly one payload', () => {
+      expect(gateOf(out.file)).toBe(`${out.file}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`);
       expect(embeddedPayloads(out.file)).toHaveLength(1);
-      expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
-      expect(code.indexOf('applyPrecompiled')).toBeLessThan(code.indexOf('SIBLING_TOP_LEVEL'));
-      expect(code.indexOf('applyPrecompiled')).toBeLessThan(code.indexOf('process.argv[2]'));
+      expect(countImports(out.file, '@syscage/runtime/loader')).toBe(0);
+      expect(countImports(`${out.file}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`, '@syscage/runtime/loader')).toBe(1);
     });
 
     it("embeds exactly @syscage/core's bytes for every architecture, and its Landlock plan", () => {

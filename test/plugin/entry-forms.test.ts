@@ -3,8 +3,8 @@
  * and standard decorators, where the bundler can compile them; the table says why not elsewhere) and
  * a `#!` line, a CommonJS entry that `require`s the runtime, a CommonJS `.js` entry sandboxed
  * through the `entries` option, and a declaration outside any entry
- * (a build error everywhere). Then a bundle that includes the runtime itself (the compiler must not
- * come with it), and built programs run under Node 22 and 24, where the loader re-executes the
+ * (a build error everywhere). Then a build that would bundle the runtime (it stays external: the
+ * program and its gate share the installed one), and built programs run under Node 22, 24 and 26, where the loader re-executes the
  * process once. Programs run in child processes only.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLERS } from '../../packages/plugin/test/bundlers.ts';
 import { hostParseCount, parseCount } from '../../packages/plugin/src/core/scan/scan.ts';
 import syscage from '../../packages/plugin/src/esbuild.ts';
-import { APP, REPO, countImports, embeddedPayloads, makeScratch, otherNodes, runProgram } from './harness.ts';
+import { APP, REPO, embeddedPayloads, gateOf, makeScratch, otherNodes, runProgram } from './harness.ts';
 
 const scratch = makeScratch();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -24,11 +24,11 @@ const STRAY = 'src/stray-declaration.js:4:1: `sandbox()` is declared in a module
 describe.each(BUNDLERS)('$name', (bundler) => {
   describe.each(['legacy', 'standard'] as const)('a TypeScript entry with %s class decorators', (decorators) => {
     const reason = bundler.noDecorators?.[decorators];
-    it.skipIf(reason !== undefined)(`injects the loader once, runs, and is killed on mkdir${reason ? ` (skipped: ${reason})` : ''}`, async () => {
+    it.skipIf(reason !== undefined)(`loads its gate first, runs, and is killed on mkdir${reason ? ` (skipped: ${reason})` : ''}`, async () => {
       const out = await bundler.build({ app: APP, entry: 'src/decorated.ts', outDir: join(scratch, `decorated-${bundler.name}-${decorators}`), format: 'esm', decorators });
       if (bundler.name === 'esbuild') expect(readFileSync(out.file, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
       expect(embeddedPayloads(out.file).map((p) => p.grants)).toEqual([['fs.read']]);
-      expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
+      expect(gateOf(out.file)).toMatch(/\.syscage\.[cm]js$/);
       expect(await runProgram(out.file, [])).toMatchObject({ code: 0, stdout: 'decorated ok\n', stderr: '' });
       const dir = mkdtempSync(join(scratch, 'run-'));
       expect(await runProgram(out.file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
@@ -36,10 +36,10 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     });
   });
 
-  it.skipIf(bundler.noCommonJs !== undefined)(`a CommonJS entry (require) gets the loader first, runs, and is killed on mkdir, also in a required sibling${bundler.noCommonJs ? ` (skipped: ${bundler.noCommonJs})` : ''}`, async () => {
+  it.skipIf(bundler.noCommonJs !== undefined)(`a CommonJS entry (require) loads its gate first, runs, and is killed on mkdir, also in a required sibling${bundler.noCommonJs ? ` (skipped: ${bundler.noCommonJs})` : ''}`, async () => {
     const out = await bundler.build({ app: APP, entry: 'src/main-cjs.cjs', outDir: join(scratch, `cjs-${bundler.name}`), format: 'cjs' });
     expect(embeddedPayloads(out.file).map((p) => p.grants)).toEqual([['fs.read']]);
-    expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
+    expect(gateOf(out.file)).toMatch(/\.syscage\.[cm]js$/);
     expect(readFileSync(out.file, 'utf8')).not.toMatch(/["']@syscage\/runtime["']/);
     expect(await runProgram(out.file, ['read'])).toMatchObject({ code: 0, stdout: 'cjs read ok sibling=CJS_SIBLING_TOP_LEVEL\n', stderr: '' });
     const dir = mkdtempSync(join(scratch, 'run-'));
@@ -48,10 +48,10 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     expect(existsSync(join(dir, 'made-by-cjs')) || existsSync(join(dir, 'made-by-cjs-sibling'))).toBe(false);
   });
 
-  it.skipIf(bundler.noCommonJs !== undefined)(`a CommonJS .js entry listed in the entries option gets a required loader first, runs, and is killed on mkdir${bundler.noCommonJs ? ` (skipped: ${bundler.noCommonJs})` : ''}`, async () => {
+  it.skipIf(bundler.noCommonJs !== undefined)(`a CommonJS .js entry listed in the entries option requires its gate first, runs, and is killed on mkdir${bundler.noCommonJs ? ` (skipped: ${bundler.noCommonJs})` : ''}`, async () => {
     const out = await bundler.build({ app: APP, entry: 'src/cli/cli.js', outDir: join(scratch, `cli-cjs-${bundler.name}`), format: 'cjs', plugin: { entries: { 'src/cli/cli.js': { fs: { read: true } } } } });
     expect(embeddedPayloads(out.file).map((p) => p.grants)).toEqual([['fs.read']]);
-    expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
+    expect(gateOf(out.file)).toMatch(/\.syscage\.[cm]js$/);
     expect(await runProgram(out.file, ['read'])).toMatchObject({ code: 0, stdout: 'cli read ok sibling=CJS_SIBLING_TOP_LEVEL\n', stderr: '' });
     const dir = mkdtempSync(join(scratch, 'run-'));
     expect(await runProgram(out.file, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: dir } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });
@@ -73,8 +73,8 @@ describe.each(BUNDLERS)('$name', (bundler) => {
   });
 });
 
-describe('a bundle that includes @syscage/runtime', () => {
-  it('carries the loader but not the compiler, and still sandboxes', async () => {
+describe('a build that would bundle @syscage/runtime', () => {
+  it('leaves it external (one runtime: the installed one the gate loads), and still sandboxes', async () => {
     const outfile = join(scratch, 'with-runtime.mjs');
     await build({
       absWorkingDir: APP,
@@ -89,7 +89,8 @@ describe('a bundle that includes @syscage/runtime', () => {
       plugins: [syscage({ root: APP })],
     });
     const code = readFileSync(outfile, 'utf8');
-    expect(code).toContain('function applyPrecompiled');
+    expect(code).not.toContain('function applyPrecompiled');
+    expect(embeddedPayloads(outfile).map((p) => p.grants)).toEqual([['fs.read']]);
     for (const compilerPart of ['compilePolicy', 'buildPolicy', 'resolveCapabilities', 'createPolicy']) expect(code).not.toContain(compilerPart);
     expect(await runProgram(outfile, ['read'])).toMatchObject({ code: 0, stdout: 'read ok sibling=SIBLING_TOP_LEVEL\n' });
     expect(await runProgram(outfile, ['mkdir'], { env: { SYSCAGE_FIXTURE_DIR: mkdtempSync(join(scratch, 'run-')) } })).toMatchObject({ signal: 'SIGSYS', stdout: '' });

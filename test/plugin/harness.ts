@@ -1,12 +1,13 @@
 /**
  * Helpers for the plugin's bundler matrix: a scratch directory whose `node_modules` links the
  * runtime (so built programs resolve `@syscage/runtime/loader` like an installed app), running a
- * built program in a child process (never in the test runner), and reading what a bundle embeds.
+ * built program in a child process (never in the test runner), and reading which gate an output
+ * loads first and what it applies.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNode, withoutPid, type NodeRun } from '../support/run-node.ts';
 
@@ -26,9 +27,9 @@ export function makeScratch(): string {
   return dir;
 }
 
-/** Node 22 and 24 binaries (installed on first use by scripts/baseline/install-node.mjs). */
+/** Node 22, 24 and 26 binaries (installed on first use by scripts/baseline/install-node.mjs). */
 export function otherNodes(): Array<{ major: number; version: string; path: string }> {
-  const json = execFileSync(process.execPath, [join(REPO, 'scripts/baseline/install-node.mjs'), '--json', '22,24'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const json = execFileSync(process.execPath, [join(REPO, 'scripts/baseline/install-node.mjs'), '--json', '22,24,26'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(json);
 }
 
@@ -40,9 +41,28 @@ export function runProgram(file: string, args: readonly string[], options: { nod
   return runNode([file, ...args], { ...options, node: options.node ?? 'node' }).then(withoutPid);
 }
 
-/** The payloads of every `applyPrecompiled(...)` call in a bundle, however the bundler printed or renamed it. */
-export function embeddedPayloads(file: string): Array<{ grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string> }> {
+/**
+ * The gate an output loads as its first statement (after a `#!` line, comments and `'use strict'`),
+ * as an absolute path, or undefined when its first statement loads none.
+ */
+export function gateOf(file: string): string | undefined {
   const code = readFileSync(file, 'utf8');
+  const first = /^(?:#![^\n]*\n)?(?:\s+|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"']+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"']+\.syscage\.cjs)\4\s*\))/.exec(code);
+  const specifier = first?.[3] ?? first?.[5];
+  return specifier === undefined ? undefined : join(dirname(file), specifier);
+}
+
+/**
+ * The payloads a built program applies: the gate's, when the output loads one first, followed by
+ * every `applyPrecompiled(...)` call in the output itself (there should be none).
+ */
+export function embeddedPayloads(file: string): Array<{ grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string> }> {
+  const gate = gateOf(file);
+  return [...(gate ? payloadsIn(readFileSync(gate, 'utf8')) : []), ...payloadsIn(readFileSync(file, 'utf8'))];
+}
+
+/** Every `applyPrecompiled(...)` call's literal argument in `code`, however a bundler printed or renamed it. */
+function payloadsIn(code: string): Array<{ grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string> }> {
   return [...code.matchAll(/applyPrecompiled[\w$]*\)?\(\s*\{/g)].map((match) => {
     const open = (match.index ?? 0) + match[0].length - 1;
     let depth = 0;

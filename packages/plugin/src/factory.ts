@@ -10,7 +10,7 @@ import { esbuildHooks } from './bundlers/esbuild.ts';
 import { rollupIsEntry, rollupLikeHooks } from './bundlers/rollup-like.ts';
 import { webpackLikeHook } from './bundlers/webpack-like.ts';
 import { BuildState } from './core/build-state.ts';
-import { LOADER_ID_FILTER, resolveLoaderId } from './core/loader.ts';
+import { RUNTIME_ID } from './core/gate.ts';
 import type { Options } from './core/options.ts';
 
 /** What the Vite dev server prints, once: it runs the program's modules unsandboxed. */
@@ -33,13 +33,10 @@ export const createSyscagePlugin: UnpluginFactory<Options | undefined, false> = 
   return {
     name: 'syscage',
     enforce: 'pre',
+    // The program loads the installed runtime, the one its gate loads (see core/gate.ts), never a copy.
     resolveId: {
-      filter: { id: /^@syscage\/virtual-loader\// },
-      handler: (id, importer) => resolveLoaderId(id, importer, state.options.root) ?? null,
-    },
-    load: {
-      filter: { id: LOADER_ID_FILTER },
-      handler: (id) => state.loadLoader(id) ?? null,
+      filter: { id: RUNTIME_ID },
+      handler: (id) => ({ id, external: true }),
     },
     transform: {
       // Without `entries`, only modules naming the runtime can declare anything.

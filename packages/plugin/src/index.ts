@@ -1,6 +1,6 @@
 /**
- * @syscage/plugin: compiles a program's sandbox declaration at build time and injects a loader that
- * applies it as the entry's first act. The default export is the unplugin instance (`.esbuild`,
+ * @syscage/plugin: compiles a program's sandbox declaration at build time and puts a gate in front
+ * of the entry's output that applies it before any of the program is evaluated. The default export is the unplugin instance (`.esbuild`,
  * `.vite`, `.rollup`, `.webpack`, `.rspack`, `.rolldown`); each per-bundler subpath builds the same
  * plugin with its own bundler's unplugin adapter alone. The bundler-agnostic pieces are exported
  * for tools and tests: the transform runs without a bundler.
@@ -18,8 +18,8 @@ export { createManifest, formatManifest, manifestFileName } from './core/manifes
 export type { ArchManifest, Manifest } from './core/manifest.ts';
 export { lintGraph } from './core/lint.ts';
 export type { GraphImport, LintFinding, ModuleGraph } from './core/lint.ts';
-export { createLoaderModule, hasLoaderImport } from './core/loader.ts';
-export type { LoaderModule } from './core/loader.ts';
+export { createGateModule, gateFileName, gateStatement, insertGate } from './core/gate.ts';
+export type { GatedCode, OutputFormat } from './core/gate.ts';
 export type { PrecompiledPayload } from './core/compile.ts';
 
 export { DEV_SERVER_NOTE } from './factory.ts';

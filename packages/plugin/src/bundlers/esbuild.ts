@@ -2,25 +2,25 @@
  * Glue for esbuild, on esbuild's own plugin API rather than unplugin's generic hooks: unplugin's
  * esbuild adapter registers catch-all (`.*`) `onResolve` and `onLoad` callbacks, one round trip
  * between esbuild and JavaScript per module, which cost more than everything else the plugin does.
- * Here esbuild calls JavaScript only for the entries (to transform them), for the loader module,
- * and for the modules that import `@syscage/runtime` (a declaration outside an entry must fail the
- * build). Entries come from `entryPoints`; a metafile (turned on if the config did not ask for one)
- * maps outputs to entries and feeds the lint; `onEnd` writes the manifest beside each sandboxed
- * output and adds the lint findings to the result.
+ * Here esbuild calls JavaScript only for the entries (to transform them) and for the imports of
+ * `@syscage/runtime` (left external; a declaration outside an entry must fail the build). Entries
+ * come from `entryPoints`; a metafile (turned on if the config did not ask for one) maps outputs
+ * to entries and feeds the lint; `onEnd` puts the gate in front of each sandboxed output (on disk,
+ * or in `outputFiles` with `write: false`), writes the gate module and the manifest beside it, and
+ * adds the lint findings to the result.
  */
 
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
-import type { Loader, Metafile, OnLoadResult, PluginBuild } from 'esbuild';
+import type { BuildOptions, Loader, Metafile, OnLoadResult, OutputFile, PluginBuild } from 'esbuild';
 import type { BuildState } from '../core/build-state.ts';
+import { RUNTIME_ID, insertGate, isGated, nearestPackageType, type MapLike, type OutputFormat } from '../core/gate.ts';
 import type { ModuleGraph } from '../core/lint.ts';
-import { LOADER_ID_FILTER, LOADER_SPECIFIER_PREFIX, resolveLoaderId } from '../core/loader.ts';
 import { RUNTIME_MODULE } from '../core/scan/scan.ts';
 import { exactPathPattern } from './entries.ts';
 
-const NAMESPACE = 'syscage';
 const LOADERS: Readonly<Record<string, Loader>> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx' };
-const escape = (text: string): string => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /** The graph from the metafile; without `splitting`, esbuild inlines dynamic imports, so none reads a chunk. */
 function graphOf(metafile: Metafile, cwd: string, splitting: boolean): ModuleGraph {
@@ -67,40 +67,94 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
       // Without a list of entries (stdin, say) every module goes through the text check.
       const filter = entries === undefined ? /.*/ : exactPathPattern(entries);
 
-      // esbuild prints a module's namespace and path into the bundle (`// syscage:src/…`): the
-      // loader's path is relative to the working directory, as esbuild prints files, so no build
-      // machine's directory ships in the output.
-      build.onResolve({ filter: new RegExp(`^${escape(LOADER_SPECIFIER_PREFIX)}`) }, (args) => ({ path: relative(cwd, resolveLoaderId(args.path, args.importer || undefined, state.options.root) ?? args.path), namespace: NAMESPACE }));
-      build.onLoad({ filter: LOADER_ID_FILTER, namespace: NAMESPACE }, (args) => ({ contents: state.loadLoader(args.path) ?? '', loader: 'js', resolveDir: dirname(resolve(cwd, args.path)) }));
+      build.onStart(() => state.startBuild());
       build.onLoad({ filter, namespace: 'file' }, async (args): Promise<OnLoadResult | undefined> => {
         const code = await readFile(args.path, 'utf8');
         const out = await state.transform(code, args.path, entries === undefined ? undefined : true);
         return out ? { contents: out.code + sourceMapComment(out.map), loader: LOADERS[extname(args.path)] ?? 'js', resolveDir: dirname(args.path) } : undefined;
       });
-      if (entries !== undefined) {
-        build.onResolve({ filter: new RegExp(`^${escape(RUNTIME_MODULE)}$`) }, async (args) => {
-          if (args.importer && args.namespace === 'file' && !filter.test(args.importer)) await state.checkNonEntry(args.importer);
-          return undefined;
-        });
-      }
+      // The program loads the installed runtime, the one its gate loads (see core/gate.ts), never a copy.
+      build.onResolve({ filter: RUNTIME_ID }, async (args) => {
+        if (entries !== undefined && args.path === RUNTIME_MODULE && args.importer && args.namespace === 'file' && !filter.test(args.importer)) await state.checkNonEntry(args.importer);
+        return { path: args.path, external: true };
+      });
 
       build.onEnd(async (result) => {
         if (!result.metafile) return;
+        state.startOutput();
+        const files = new OutputFiles(result.outputFiles);
         for (const [out, output] of Object.entries(result.metafile.outputs)) {
-          const entry = output.entryPoint ? state.sandboxedEntry(resolve(cwd, output.entryPoint)) : undefined;
+          const entry = output.entryPoint ? await state.sandboxedEntry(resolve(cwd, output.entryPoint)) : undefined;
           if (!entry) continue;
           const file = resolve(cwd, out);
           const facts = outputFacts(result.metafile, cwd, out);
           const metafile = result.metafile;
-          const report = state.reportOutput(entry, file, { ...facts, graph: () => graphOf(metafile, cwd, options.splitting === true) });
-          if (report.manifest && options.write !== false) await writeFile(join(dirname(file), report.manifest.fileName), report.manifest.source);
+          const format = formatOf(options, file);
+          const report = state.reportOutput(entry, file, { ...facts, graph: () => graphOf(metafile, cwd, options.splitting === true), format });
           // esbuild ignores errors added to the result here; throwing fails the build.
           if (report.fatal) throw new Error(report.findings.map((finding) => finding.message).join('\n'));
+          await files.gate(file, report.gate.fileName, format);
+          await files.add(join(dirname(file), report.gate.fileName), report.gate.source);
+          if (report.manifest && options.write !== false) await writeFile(join(dirname(file), report.manifest.fileName), report.manifest.source);
           result.warnings.push(...report.findings.map((finding) => ({ id: finding.kind, pluginName: 'syscage', text: finding.message, location: null, notes: [], detail: undefined })));
         }
+        state.checkAllGated();
       });
     },
   };
+}
+
+/**
+ * How Node loads `file`: esbuild's `format`, or without one what esbuild picks for Node (CommonJS
+ * when bundling for Node, ES modules for `.mjs` output); an `iife` runs as whatever its file is.
+ */
+function formatOf(options: BuildOptions, file: string): OutputFormat {
+  if (options.format === 'esm') return 'esm';
+  if (options.format === 'cjs') return 'cjs';
+  if (file.endsWith('.mjs')) return 'esm';
+  if (file.endsWith('.cjs') || options.format === undefined) return 'cjs';
+  return nearestPackageType(file) === 'module' ? 'esm' : 'cjs';
+}
+
+/** esbuild's outputs at `onEnd`: written files on disk, or `outputFiles` under `write: false`. */
+class OutputFiles {
+  readonly #memory: OutputFile[] | undefined;
+
+  constructor(memory: OutputFile[] | undefined) {
+    this.#memory = memory;
+  }
+
+  /** Puts the gate in front of `file` and moves its source map (a `.map` file beside it, or inline) along. */
+  async gate(file: string, gateFile: string, format: OutputFormat): Promise<void> {
+    const code = await this.#read(file);
+    if (code === undefined || isGated(code, gateFile, format)) return;
+    const gated = insertGate(code, gateFile, format);
+    await this.#write(file, gated.code);
+    const map = await this.#read(`${file}.map`);
+    if (map === undefined) return;
+    const json = JSON.parse(map) as MapLike;
+    json.mappings = gated.shiftMappings(json.mappings);
+    await this.#write(`${file}.map`, JSON.stringify(json));
+  }
+
+  /** Adds a file beside the outputs. */
+  async add(file: string, text: string): Promise<void> {
+    await this.#write(file, text);
+  }
+
+  async #read(file: string): Promise<string | undefined> {
+    if (this.#memory) return this.#memory.find((output) => output.path === file)?.text;
+    return existsSync(file) ? readFile(file, 'utf8') : undefined;
+  }
+
+  async #write(file: string, text: string): Promise<void> {
+    if (!this.#memory) return writeFile(file, text);
+    const contents = new TextEncoder().encode(text);
+    const output: OutputFile = { path: file, contents, hash: '', get text() { return text; } };
+    const at = this.#memory.findIndex((existing) => existing.path === file);
+    if (at === -1) this.#memory.push(output);
+    else this.#memory[at] = output;
+  }
 }
 
 /** An inline source map, so esbuild maps the rewritten entry back to the original. */

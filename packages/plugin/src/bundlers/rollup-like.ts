@@ -1,15 +1,18 @@
 /**
  * Glue for Rollup, Rolldown and Vite (all speak Rollup's plugin API): entries from the `options`
- * hook's `input`, entry-ness from the module info, and in `generateBundle` the manifest beside each
- * sandboxed entry chunk and the lint, which reads the module graph only when the chunks' external
- * imports and locations leave something to find. The transform's code filter is a native hook
- * filter here, so modules that do not name the runtime never reach JavaScript. Nothing here reads
+ * hook's `input`, entry-ness from the module info, and in `generateBundle` the gate in front of
+ * each sandboxed entry chunk (its code and source map edited in place, the gate module beside it),
+ * the manifest, and the lint, which reads the module graph only when the chunks' external imports
+ * and locations leave something to find. The transform's code filter is a native hook filter
+ * here, so modules that do not name the runtime never reach JavaScript. Nothing here reads
  * declarations.
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { SyscageError } from '@syscage/core';
 import type { BuildState } from '../core/build-state.ts';
+import { insertGate, isGated, type MapLike, type OutputFormat } from '../core/gate.ts';
 import type { ModuleGraph } from '../core/lint.ts';
 
 interface ModuleInfoLike {
@@ -22,6 +25,10 @@ interface ChunkLike {
   readonly isEntry?: boolean;
   readonly facadeModuleId?: string | null;
   readonly fileName: string;
+  code?: string;
+  map?: MapLike | null;
+  readonly sourcemapFileName?: string | null;
+  source?: string | Uint8Array;
   /** Imported chunk file names and external specifiers. */
   readonly imports?: readonly string[];
   readonly dynamicImports?: readonly string[];
@@ -70,6 +77,9 @@ function outputFacts(bundle: Record<string, ChunkLike>, entry: ChunkLike, dir: s
 export function rollupLikeHooks(state: BuildState, writeManifests = false): Record<string, unknown> {
   let pending: Array<{ file: string; source: string }> = [];
   return {
+    buildStart() {
+      state.startBuild();
+    },
     writeBundle() {
       for (const { file, source } of pending) {
         mkdirSync(dirname(file), { recursive: true });
@@ -82,21 +92,54 @@ export function rollupLikeHooks(state: BuildState, writeManifests = false): Reco
       state.entries.add(options.input, process.cwd());
       return null;
     },
-    generateBundle(this: RollupContextLike, output: { dir?: string; file?: string }, bundle: Record<string, ChunkLike>) {
+    async generateBundle(this: RollupContextLike, output: { dir?: string; file?: string; format?: string }, bundle: Record<string, ChunkLike>) {
       const dir = output.dir ?? (output.file ? dirname(output.file) : process.cwd());
+      state.startOutput();
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk' || !chunk.isEntry) continue;
-        const entry = state.sandboxedEntry(chunk.facadeModuleId);
+        const entry = await state.sandboxedEntry(chunk.facadeModuleId);
         if (!entry) continue;
-        const report = state.reportOutput(entry, resolve(dir, chunk.fileName), { ...outputFacts(bundle, chunk, dir), graph: () => graphOf(this) });
-        const manifest = report.manifest ? { fileName: join(dirname(chunk.fileName), report.manifest.fileName), source: report.manifest.source } : undefined;
-        if (manifest && writeManifests) pending.push({ file: resolve(dir, manifest.fileName), source: manifest.source });
-        else if (manifest) this.emitFile({ type: 'asset', ...manifest });
+        const format = formatOf(output.format, entry.source.location);
+        const report = state.reportOutput(entry, resolve(dir, chunk.fileName), { ...outputFacts(bundle, chunk, dir), graph: () => graphOf(this), format });
+        const files = [{ fileName: join(dirname(chunk.fileName), report.gate.fileName), source: report.gate.source }];
+        if (report.manifest) files.push({ fileName: join(dirname(chunk.fileName), report.manifest.fileName), source: report.manifest.source });
+        gateChunk(chunk, bundle, report.gate.fileName, format);
+        for (const file of files) {
+          if (writeManifests) pending.push({ file: resolve(dir, file.fileName), source: file.source });
+          else this.emitFile({ type: 'asset', ...file });
+        }
         if (report.fatal) this.error(report.findings.map((finding) => finding.message).join('\n'));
         for (const finding of report.findings) this.warn(finding.message);
       }
+      try {
+        state.checkAllGated();
+      } catch (error) {
+        this.error((error as Error).message);
+      }
     },
   };
+}
+
+/** How Node loads an output of Rollup's `format`; other formats cannot carry a gate. */
+function formatOf(format: string | undefined, location: { file: string; line: number; column: number }): OutputFormat {
+  if (format === undefined || format === 'es' || format === 'esm' || format === 'module') return 'esm';
+  if (format === 'cjs' || format === 'commonjs') return 'cjs';
+  throw new SyscageError({ code: 'DECLARATION_NOT_STATIC', location, message: `@syscage/plugin: a sandboxed entry cannot be built to the \`${format}\` output format.`, hint: "Build it with `format: 'es'` or `format: 'cjs'`, the formats Node runs." });
+}
+
+/** Puts the gate in front of `chunk` and moves its source map (the object and the `.map` asset) along. */
+function gateChunk(chunk: ChunkLike, bundle: Record<string, ChunkLike>, gateFile: string, format: OutputFormat): void {
+  const code = chunk.code ?? '';
+  if (isGated(code, gateFile, format)) return;
+  const gated = insertGate(code, gateFile, format);
+  chunk.code = gated.code;
+  if (chunk.map) chunk.map.mappings = gated.shiftMappings(chunk.map.mappings);
+  const asset = bundle[chunk.sourcemapFileName ?? `${chunk.fileName}.map`];
+  if (asset?.type === 'asset' && asset.source !== undefined) {
+    const map = JSON.parse(typeof asset.source === 'string' ? asset.source : Buffer.from(asset.source).toString('utf8')) as MapLike;
+    map.mappings = gated.shiftMappings(map.mappings);
+    asset.source = JSON.stringify(map);
+  }
 }
 
 /** What a Rollup-family bundler says about `id` being an entry, if it can say. */

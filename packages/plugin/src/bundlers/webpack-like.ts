@@ -1,30 +1,29 @@
 /**
  * Glue for webpack 5 and Rspack, on the compiler's own API rather than unplugin's generic hooks
  * (which call JavaScript for every module and dependency; in Rspack each call crosses from Rust).
- * Entries come from `compiler.options.entry`; two module rules with `test` patterns (matched inside
- * the bundler) send only the entries and the loader modules through JavaScript. Once all modules
- * are built, the script files that changed since the last build are checked (a non-entry that
- * declares a sandbox fails the build) and, if any changed, the module graph is read again; at the
- * report stage of `processAssets` the manifest goes beside each sandboxed entry's JavaScript files
- * and the lint runs over that graph (where the bundler exposes outgoing connections). Typed
- * structurally, so it depends on neither bundler's types.
+ * Entries come from `compiler.options.entry`; a module rule with a `test` pattern (matched inside
+ * the bundler) sends only the entries through JavaScript, and `@syscage/runtime` stays external.
+ * Once all modules are built, the script files that changed since the last build are checked (a
+ * non-entry that declares a sandbox fails the build) and, if any changed, the module graph is read
+ * again. In `processAssets`, after minification and before source maps are made, each sandboxed
+ * entry's initial JavaScript files get the gate in front (the gate module and the manifest go
+ * beside them) and the lint runs over that graph (where the bundler exposes outgoing
+ * connections). Typed structurally, so it depends on neither bundler's types.
  */
 
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildState } from '../core/build-state.ts';
+import { RUNTIME_ID, insertionPoint, gateStatement, type OutputFormat } from '../core/gate.ts';
 import type { GraphImport, ModuleGraph } from '../core/lint.ts';
-import { LOADER_ID_FILTER, LOADER_SPECIFIER_PREFIX, resolveLoaderId } from '../core/loader.ts';
 import { cleanId } from '../core/transform.ts';
 import { exactPathPattern, resolveFile } from './entries.ts';
 
 const NAME = 'syscage';
 const require = createRequire(import.meta.url);
 const SCRIPT_FILE = /\.[cm]?[jt]sx?$/;
-/** The resource query that names a loader module's key. */
-const LOADER_QUERY = 'syscage-loader';
-const LOADER_SPECIFIER = new RegExp(`(["'])${LOADER_SPECIFIER_PREFIX.replace(/[/.]/g, '\\$&')}([0-9a-f]{16})\\1`);
+const OUTPUT_SCRIPT = /\.[cm]?js$/;
 
 interface ModuleLike {
   readonly resource?: string;
@@ -41,36 +40,48 @@ interface ChunkLike {
   readonly files: Iterable<string>;
   getAllAsyncChunks(): Iterable<ChunkLike>;
 }
+interface SourceLike {
+  source(): string | Buffer;
+}
+interface EntrypointLike {
+  getFiles(): readonly string[];
+  getEntrypointChunk(): ChunkLike;
+  readonly chunks: Iterable<ChunkLike>;
+}
 interface CompilationLike {
-  readonly entrypoints: ReadonlyMap<string, { getFiles(): readonly string[]; readonly chunks: Iterable<ChunkLike> }>;
+  readonly entrypoints: ReadonlyMap<string, EntrypointLike>;
   readonly modules: Iterable<ModuleLike>;
   readonly fileDependencies: Iterable<string>;
   readonly moduleGraph?: { getOutgoingConnections?(module: ModuleLike): Iterable<ConnectionLike> };
-  readonly outputOptions: { readonly path?: string };
+  readonly outputOptions: { readonly path?: string; readonly module?: boolean };
   readonly errors: unknown[];
   readonly warnings: unknown[];
   readonly hooks: {
-    processAssets: { tap(options: { name: string; stage: number }, fn: () => void): void };
+    processAssets: { tapPromise(options: { name: string; stage: number }, fn: () => Promise<void>): void };
   };
   emitAsset(file: string, source: unknown): void;
+  getAsset(file: string): { readonly source: SourceLike } | undefined;
+  updateAsset(file: string, update: (source: SourceLike) => unknown): void;
 }
 /** The parts of a webpack or Rspack compiler the glue uses. */
 export interface CompilerLike {
-  readonly options: { readonly context?: string; readonly entry?: unknown; readonly module: { readonly rules: unknown[] } };
+  readonly options: { readonly context?: string; readonly entry?: unknown; readonly module: { readonly rules: unknown[] }; readonly output: { readonly module?: boolean } };
   /** In watch mode, the files changed since the last build. */
   readonly modifiedFiles?: ReadonlySet<string> | undefined;
   readonly hooks: {
     thisCompilation: { tap(name: string, fn: (compilation: CompilationLike) => void): void };
     finishMake: { tapPromise(name: string, fn: (compilation: CompilationLike) => Promise<void>): void };
   };
-  readonly webpack?: { readonly Compilation: { readonly PROCESS_ASSETS_STAGE_REPORT: number }; readonly sources: { RawSource: new (source: string) => unknown }; WebpackError: new (message: string) => Error };
+  readonly webpack?: {
+    readonly Compilation: { readonly PROCESS_ASSETS_STAGE_DEV_TOOLING: number };
+    readonly sources: { RawSource: new (source: string) => unknown; ReplaceSource: new (source: SourceLike) => SourceLike & { insert(pos: number, text: string): void } };
+    readonly ExternalsPlugin: new (type: string, externals: unknown) => { apply(compiler: CompilerLike): void };
+    WebpackError: new (message: string) => Error;
+  };
   readonly rspack?: CompilerLike['webpack'];
 }
 
-/**
- * A module's path (for a loader module, its name beside the entry, not the entry it is read from),
- * or for an external module the request it stands for (`node:net`).
- */
+/** A module's path, or for an external module the request it stands for (`node:net`). */
 function idOf(module: ModuleLike): string {
   const path = module.matchResource ?? module.resource;
   if (path) return cleanId(path);
@@ -165,38 +176,32 @@ function chunksOutside(entrypoint: { readonly chunks: Iterable<ChunkLike> }, ent
 }
 
 /**
- * The rules that run JavaScript for the entries and the loader modules only: a `test` pattern is
- * matched inside the bundler, where a function would be called for every module. The transform
- * rewrites the entry's loader import into a request webpack and Rspack resolve by themselves
- * (`<loader id>!=!<entry>?syscage-loader=<key>`: the loader module is named beside the entry, so
- * its imports resolve from the program's `node_modules`, and the second rule gives it its code).
- * unplugin's transform loader runs the hooks, so errors reach the bundler as before.
+ * The rule that runs JavaScript for the entries only: a `test` pattern is matched inside the
+ * bundler, where a function would be called for every module. unplugin's transform loader runs
+ * the transform, so errors reach the bundler as before.
  */
-function rules(state: BuildState, framework: 'webpack' | 'rspack'): object[] {
+function entryRule(state: BuildState, framework: 'webpack' | 'rspack'): object {
   const loader = require.resolve(`unplugin/${framework}/loaders/transform`);
   const entries = state.entryFiles();
   const transformEntry = async (code: string, id: string): Promise<{ code: string; map: unknown } | null> => {
     const out = await state.transform(code, id);
-    return out ? { code: requestLoaderModule(out.code, cleanId(id), state.options.root), map: out.map } : null;
+    return out ? { code: out.code, map: out.map } : null;
   };
-  // A file that is merely named like a loader module (no key in its query) is refused by `loadLoader`.
-  const loadLoader = (_code: string, id: string): string | null => {
-    const key = new URLSearchParams(/\?[^#]*/.exec(id)?.[0]).get(LOADER_QUERY);
-    const loaderId = key === null ? undefined : resolveLoaderId(LOADER_SPECIFIER_PREFIX + key, cleanId(id), state.options.root);
-    return state.loadLoader(loaderId ?? cleanId(id)) ?? null;
-  };
-  return [
-    // Without a list of entries (a function entry) every script goes through the transform's text check.
-    { test: entries === undefined ? SCRIPT_FILE : exactPathPattern(entries), enforce: 'pre', use: [{ loader, ident: NAME, options: { plugin: { transform: transformEntry } } }] },
-    { test: LOADER_ID_FILTER, enforce: 'pre', type: 'javascript/auto', use: [{ loader, ident: `${NAME}-loader`, options: { plugin: { transform: loadLoader } } }] },
-  ];
+  // Without a list of entries (a function entry) every script goes through the transform's text check.
+  return { test: entries === undefined ? SCRIPT_FILE : exactPathPattern(entries), enforce: 'pre', use: [{ loader, ident: NAME, options: { plugin: { transform: transformEntry } } }] };
 }
 
-/** `code` with its loader import turned into the request {@link rules} serves. */
-function requestLoaderModule(code: string, entryFile: string, root: string): string {
-  return code.replace(LOADER_SPECIFIER, (_match, _quote: string, key: string) => {
-    const loaderId = resolveLoaderId(LOADER_SPECIFIER_PREFIX + key, entryFile, root) ?? '';
-    return JSON.stringify(`${loaderId}!=!${entryFile}?${LOADER_QUERY}=${key}`);
+/** Puts the statement that loads `gatePath` (relative to the output directory) in front of the output file `file`. */
+function gateAsset(compilation: CompilationLike, api: NonNullable<CompilerLike['webpack']>, file: string, gatePath: string, format: OutputFormat): void {
+  const specifier = relative(dirname(file), gatePath);
+  compilation.updateAsset(file, (old) => {
+    const code = String(old.source());
+    const at = insertionPoint(code, format);
+    const statement = gateStatement(specifier, format);
+    if (code.startsWith(statement, at)) return old;
+    const gated = new api.sources.ReplaceSource(old);
+    gated.insert(at, `${at > 0 && code[at - 1] !== '\n' ? '\n' : ''}${statement}\n`);
+    return gated;
   });
 }
 
@@ -214,7 +219,11 @@ export function webpackLikeHook(state: BuildState, framework: 'webpack' | 'rspac
     if (typeof entryOption !== 'function') state.entries.add(entryOption, base);
     const api = compiler.webpack ?? compiler.rspack;
     if (!api) return;
-    compiler.options.module.rules.unshift(...rules(state, framework));
+    compiler.options.module.rules.unshift(entryRule(state, framework));
+    // The program loads the installed runtime, the one its gate loads (see core/gate.ts), never a copy.
+    new api.ExternalsPlugin('commonjs', ({ request }: { request?: string }, callback: (error?: Error | null, result?: string) => void) =>
+      request && RUNTIME_ID.test(request) ? callback(null, `${compiler.options.output.module ? 'module' : 'commonjs'} ${request}`) : callback(),
+    ).apply(compiler);
     const files = new ModuleFiles();
     let graph: ModuleGraph | undefined;
     // `finishMake`, not `finishModules`: Rspack hands `finishModules` taps every module, read from
@@ -228,16 +237,29 @@ export function webpackLikeHook(state: BuildState, framework: 'webpack' | 'rspac
       }
     });
     compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
-      compilation.hooks.processAssets.tap({ name: NAME, stage: api.Compilation.PROCESS_ASSETS_STAGE_REPORT }, () => {
+      state.startBuild();
+      // After minification, before source maps are made: the gate's line is mapped like the rest.
+      compilation.hooks.processAssets.tapPromise({ name: NAME, stage: api.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING - 1 }, async () => {
+        state.startOutput();
+        const format: OutputFormat = compilation.outputOptions.module ? 'esm' : 'cjs';
         for (const [name, entrypoint] of compilation.entrypoints) {
           const specs = (entryOption as Record<string, { import?: readonly string[] }> | undefined)?.[name]?.import ?? [];
-          const entry = specs.map((spec) => state.sandboxedEntry(resolveFile(resolve(base, spec)))).find((found) => found !== undefined);
+          let entry;
+          for (const spec of specs) entry ??= await state.sandboxedEntry(resolveFile(resolve(base, spec)));
           if (!entry) continue;
-          for (const file of entrypoint.getFiles().filter((f) => /\.[cm]?js$/.test(f))) {
-            const report = state.reportOutput(entry, resolve(compilation.outputOptions.path ?? base, file), { graph: () => graph, chunksOutside: chunksOutside(entrypoint, file) });
-            if (report.manifest) compilation.emitAsset(join(dirname(file), report.manifest.fileName), new api.sources.RawSource(report.manifest.source));
-            for (const finding of report.findings) (report.fatal ? compilation.errors : compilation.warnings).push(new api.WebpackError(finding.message));
-          }
+          const main = [...entrypoint.getEntrypointChunk().files].find((f) => OUTPUT_SCRIPT.test(f));
+          if (main === undefined) continue;
+          const report = state.reportOutput(entry, resolve(compilation.outputOptions.path ?? base, main), { graph: () => graph, chunksOutside: chunksOutside(entrypoint, main), format });
+          const gatePath = join(dirname(main), report.gate.fileName);
+          for (const file of entrypoint.getFiles().filter((f) => OUTPUT_SCRIPT.test(f))) gateAsset(compilation, api, file, gatePath, format);
+          compilation.emitAsset(gatePath, new api.sources.RawSource(report.gate.source));
+          if (report.manifest) compilation.emitAsset(join(dirname(main), report.manifest.fileName), new api.sources.RawSource(report.manifest.source));
+          for (const finding of report.findings) (report.fatal ? compilation.errors : compilation.warnings).push(new api.WebpackError(finding.message));
+        }
+        try {
+          state.checkAllGated();
+        } catch (error) {
+          compilation.errors.push(new api.WebpackError((error as Error).message));
         }
       });
     });

@@ -5,19 +5,22 @@
  * `bundlers/` feeds it bundler facts and carries its answers back.
  */
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, isAbsolute, relative } from 'node:path';
 import { SyscageError } from '@syscage/core';
 import { EntrySet } from '../bundlers/entries.ts';
+import { RUNTIME_LOADER, createGateModule, gateFileName, type OutputFormat } from './gate.ts';
 import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph } from './lint.ts';
-import { loaderKeyOf } from './loader.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions, type Options, type ResolvedOptions } from './options.ts';
 import type { HostParse } from './scan/scan.ts';
-import { cleanId, createTransformContext, mentionsRuntime, transformModule, type SandboxedEntry, type TransformContext, type TransformOutput } from './transform.ts';
+import { cleanId, createTransformContext, mentionsRuntime, transformModule, wasTransformed, type SandboxedEntry, type TransformContext, type TransformOutput } from './transform.ts';
 
-/** What the glue does with an output: write this manifest, report these findings. */
+/** What the glue does with an output: write this gate beside it and load it first, write this manifest, report these findings. */
 export interface OutputReport {
+  /** The gate module, named beside the output (see `gate.ts`): the output must load it first. */
+  readonly gate: { readonly fileName: string; readonly source: string; readonly format: OutputFormat };
   readonly manifest: { readonly fileName: string; readonly source: string } | undefined;
   readonly findings: readonly LintFinding[];
   /** Findings are errors (`strict: true`). */
@@ -32,6 +35,8 @@ export interface OutputFacts {
   readonly externals?: Iterable<string> | undefined;
   /** The entry's lazily loaded chunks outside the program's directory (see `LintOutput`). */
   readonly chunksOutside: readonly string[];
+  /** How Node will load the output. */
+  readonly format: OutputFormat;
 }
 
 /** State of one plugin instance. */
@@ -39,7 +44,9 @@ export class BuildState {
   readonly options: ResolvedOptions;
   readonly entries: EntrySet = new EntrySet();
   readonly sandboxed: Map<string, SandboxedEntry> = new Map();
-  readonly #loaders = new Map<string, string>();
+  /** Sandboxed entries the transform saw in the current build, and those of them the glue gated since {@link startOutput}. */
+  readonly #seen = new Set<string>();
+  readonly #gated = new Set<string>();
   /** Last result per module, reused while its code and entry-ness are unchanged (watch rebuilds). */
   readonly #lastResult = new Map<string, { code: string; isEntry: boolean | undefined; out: TransformOutput | undefined }>();
   /** Manifest text per entry result and output name: a rebuild that changed neither writes the same text. */
@@ -108,31 +115,60 @@ export class BuildState {
     const entryNow = isEntry ?? this.isEntry(key);
     const last = this.#lastResult.get(key);
     if (last !== undefined && last.code === code && last.isEntry === entryNow) return last.out;
+    if (last !== undefined && last.code === code && last.isEntry === entryNow) {
+      if (last.out) this.#seen.add(last.out.entry.id);
+      return last.out;
+    }
     const out = await transformModule(code, id, this.#context, isEntry, hostParse);
     this.#lastResult.set(key, { code, isEntry: entryNow, out });
     if (out) {
       this.sandboxed.set(out.entry.id, out.entry);
-      this.#loaders.set(out.entry.loader.key, out.entry.loader.code);
-    } else {
+      this.#seen.add(out.entry.id);
+    } else if (!wasTransformed(code)) {
       this.sandboxed.delete(key);
     }
     return out;
   }
 
-  /** The code of the loader module `id`, or undefined when `id` is not one. */
-  loadLoader(id: string): string | undefined {
-    const key = loaderKeyOf(cleanId(id));
-    if (key === undefined) return undefined;
-    const code = this.#loaders.get(key);
-    if (code === undefined) {
-      throw new SyscageError({ code: 'INVALID_FILTER', message: `@syscage/plugin: the loader module ${key} is not from this build (a stale bundler cache?).`, hint: "Clear the bundler's cache and build again." });
-    }
-    return code;
+  /** A new build starts: forget which entries it transformed. */
+  startBuild(): void {
+    this.#seen.clear();
+    this.#gated.clear();
   }
 
-  /** The sandboxed entry `id` (an absolute module path, perhaps with a query), if any. */
-  sandboxedEntry(id: string | null | undefined): SandboxedEntry | undefined {
-    return id ? this.sandboxed.get(cleanId(id)) : undefined;
+  /** A new output of the build starts (Rollup writes several outputs of one build): none is gated yet. */
+  startOutput(): void {
+    this.#gated.clear();
+  }
+
+  /**
+   * The sandboxed entry `id` (an absolute module path, perhaps with a query). When this build's
+   * transform did not see it (a bundler cache restored the module without calling the plugin),
+   * the entry's file is read again: its declaration must still be applied.
+   */
+  async sandboxedEntry(id: string | null | undefined): Promise<SandboxedEntry | undefined> {
+    if (!id) return undefined;
+    const known = this.sandboxed.get(cleanId(id));
+    if (known) return known;
+    const file = cleanId(id);
+    if (!isAbsolute(file) || !existsSync(file)) return undefined;
+    return (await this.transform(readCode(file), file, true))?.entry;
+  }
+
+  /**
+   * Fails when an entry this build sandboxed was not gated in the output just written: the glue
+   * could not tell which output file is that entry's, so the program would run unsandboxed.
+   */
+  checkAllGated(): void {
+    const missed = [...this.#seen].filter((id) => !this.#gated.has(id));
+    const entry = missed.length > 0 ? this.sandboxed.get(missed[0] as string) : undefined;
+    if (!entry) return;
+    throw new SyscageError({
+      code: 'DECLARATION_NOT_STATIC',
+      location: entry.source.location,
+      message: `@syscage/plugin: this entry declares a sandbox, but no output file of the build was found to be its entry file, so the sandbox could not be put in front of it.`,
+      hint: 'Build it as an entry of its own (not only imported by another entry), with an entry name the bundler maps to one output file.',
+    });
   }
 
   /**
@@ -140,11 +176,13 @@ export class BuildState {
    * only when the output's externals and chunks leave something to find.
    */
   reportOutput(entry: SandboxedEntry, output: string, facts: OutputFacts): OutputReport {
+    this.#gated.add(entry.id);
+    const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format), format: facts.format };
     const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output)) } : undefined;
     const resolved = entry.compiled.resolved;
     const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
-    const findings = graph ? this.#lint(entry, graph, facts) : [];
-    return { manifest, findings, fatal: this.options.strict && findings.length > 0 };
+    const findings = [...(graph ? this.#lint(entry, graph, facts) : []), ...runtimeReachable(output, this.display(output))];
+    return { gate, manifest, findings, fatal: this.options.strict && findings.length > 0 };
   }
 
   /** The lint's findings, remembered while the glue hands over the same graph (a rebuild that changed no module). */
@@ -165,6 +203,20 @@ export class BuildState {
     let text = byOutput.get(output);
     if (text === undefined) byOutput.set(output, (text = formatManifest(createManifest(entry, output, this.display(entry.id)))));
     return text;
+  }
+}
+
+/**
+ * A finding when `@syscage/runtime` cannot be loaded from where `output` lies: the gate loads it
+ * at run time, so the program would stop there (it never runs unsandboxed).
+ */
+function runtimeReachable(output: string, shown: string): LintFinding[] {
+  try {
+    createRequire(output).resolve(RUNTIME_LOADER);
+    return [];
+  } catch {
+    const message = `${shown}: ${RUNTIME_LOADER} cannot be found from the output's directory, and the program loads it first to apply its sandbox (it refuses to start without it). Install @syscage/runtime as a dependency of the program where the output runs.`;
+    return [{ kind: 'runtime-unreachable', chain: [shown], message }];
   }
 }
 

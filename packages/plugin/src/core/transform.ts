@@ -1,20 +1,19 @@
 /**
  * The bundler-agnostic transform of one module: a cheap text check, then (only if the module
  * mentions `@syscage/runtime` or is listed in `entries`) the scanner, the entry check, the
- * build-time compile, and the rewrite with magic-string: the loader import goes first (after a
- * `#!` line; in a CommonJS entry a `require`, after its directives), the declaration is replaced
- * so nothing calls the runtime compiler. It is idempotent: a module that already imports a loader
- * is returned unchanged. It never emits files and never talks to a bundler; `factory.ts` and
- * `bundlers/` do.
+ * build-time compile, and the rewrite with magic-string: the declaration is replaced so nothing
+ * calls the runtime compiler. Nothing is injected into the module: the sandbox is applied by the
+ * gate the glue puts in front of the entry's output (`gate.ts`), where no bundler can drop or
+ * reorder it. It is idempotent: a module whose declaration was already replaced is returned
+ * unchanged. It never emits files and never talks to a bundler; `factory.ts` and `bundlers/` do.
  */
 
 import { relative } from 'node:path';
 import MagicString from 'magic-string';
 import { SyscageError, type SourceLocation } from '@syscage/core';
-import { createCompiler, toPayload, type CompiledDeclaration, type DeclarationCompiler } from './compile.ts';
-import { createLoaderModule, hasLoaderImport, type LoaderModule } from './loader.ts';
+import { createCompiler, toPayload, type CompiledDeclaration, type DeclarationCompiler, type PrecompiledPayload } from './compile.ts';
 import type { ResolvedOptions } from './options.ts';
-import { RUNTIME_MODULE, createScanner, type HostParse, type Scanner } from './scan/scan.ts';
+import { REMOVED_CALL, RUNTIME_MODULE, createScanner, type HostParse, type Scanner } from './scan/scan.ts';
 
 /** Where a sandboxed entry's declaration came from. */
 export interface DeclarationSource {
@@ -30,7 +29,8 @@ export interface SandboxedEntry {
   readonly declaration: unknown;
   readonly source: DeclarationSource;
   readonly compiled: CompiledDeclaration;
-  readonly loader: LoaderModule;
+  /** What the gate passes to `applyPrecompiled()`. */
+  readonly payload: PrecompiledPayload;
 }
 
 /** The transform's result for a module it changed. */
@@ -75,15 +75,15 @@ export function cleanId(id: string): string {
  * goes on without the sandbox a module declared.
  * @example
  * const out = await transformModule(code, '/app/src/main.ts', ctx);
- * out?.code.startsWith("import '@syscage/virtual-loader/"); // true
+ * out?.entry.payload.grants; // ['fs.read']
  */
 export async function transformModule(code: string, rawId: string, ctx: TransformContext, isEntry?: boolean, hostParse?: HostParse): Promise<TransformOutput | undefined> {
   const id = cleanId(rawId);
-  if (hasLoaderImport(code)) return undefined;
+  if (wasTransformed(code)) return undefined;
   const fromOptions = ctx.options.entries.get(id);
   if (fromOptions === undefined && !mentionsRuntime(code)) return undefined;
   const file = relative(ctx.options.root, id) || id;
-  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file, hostParse) : { declarations: [], edits: [], ...(await ctx.scanner.format(code, id)) };
+  const scanned = mentionsRuntime(code) ? await ctx.scanner.scan(code, id, file, hostParse) : { declarations: [], edits: [] };
   const [found] = scanned.declarations;
   if (found === undefined && fromOptions === undefined) return undefined;
   if (found !== undefined && fromOptions !== undefined) {
@@ -95,26 +95,16 @@ export async function transformModule(code: string, rawId: string, ctx: Transfor
   const source: DeclarationSource = found ?? { form: 'options', location: { file, line: 1, column: 1 } };
   const declaration = found ? found.value : fromOptions;
   const compiled = ctx.compiler.compile(declaration, source.location);
-  const loader = createLoaderModule(toPayload(compiled));
   const s = new MagicString(code);
   for (const edit of scanned.edits) {
     if (edit.start === edit.end) s.appendLeft(edit.start, edit.text);
     else if (edit.text === '') s.remove(edit.start, edit.end);
     else s.overwrite(edit.start, edit.end, edit.text);
   }
-  // A CommonJS entry keeps its directives (`'use strict'`) first; ES modules have none that matter.
-  if (scanned.commonjs && scanned.prologueEnd > 0) s.appendRight(scanned.prologueEnd, `\n${loader.requireStatement}`);
-  else injectFirst(s, code, scanned.commonjs ? loader.requireStatement : loader.importStatement);
-  return { code: s.toString(), map: s.generateMap({ hires: true, source: id, includeContent: true }), entry: { id, declaration, source, compiled, loader } };
+  return { code: s.toString(), map: s.generateMap({ hires: true, source: id, includeContent: true }), entry: { id, declaration, source, compiled, payload: toPayload(compiled) } };
 }
 
-/** Puts `statement` first, or right after a `#!` line, which must stay the file's first line. */
-function injectFirst(s: MagicString, code: string, statement: string): void {
-  if (code.startsWith('#!')) {
-    const end = code.indexOf('\n');
-    if (end === -1) s.append(`\n${statement}\n`);
-    else s.appendRight(end + 1, `${statement}\n`);
-  } else {
-    s.prepend(`${statement}\n`);
-  }
+/** Whether `code` is a module this transform already rewrote (its declaration is replaced by {@link REMOVED_CALL}). */
+export function wasTransformed(code: string): boolean {
+  return code.includes(REMOVED_CALL);
 }

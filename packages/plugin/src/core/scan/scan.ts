@@ -14,8 +14,6 @@
  * (Rollup's and Rolldown's `this.parse`), a JavaScript entry is read with that one instead.
  */
 
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { SourceLocation } from '@syscage/core';
 import type { CallExpression, Decorator, Node, ParserOptions, Program } from 'oxc-parser';
 import { bindingEdits, findRuntimeBindings, isBindingSite, isRuntimeRequire, RUNTIME_MODULE, type Edit, type RuntimeBindings } from './bindings.ts';
@@ -37,10 +35,6 @@ export interface FoundDeclaration {
 export interface ScanResult {
   readonly declarations: readonly FoundDeclaration[];
   readonly edits: readonly Edit[];
-  /** The file binds the runtime with `require` and has no ES module syntax: inject a `require`. */
-  readonly commonjs: boolean;
-  /** Where the directive prologue (`'use strict';`) ends, 0 without one: a `require` goes after it. */
-  readonly prologueEnd: number;
 }
 
 /**
@@ -59,18 +53,12 @@ export interface Scanner {
    * @throws {SyscageError} `DECLARATION_NOT_STATIC` for any declaration the build cannot read.
    */
   scan(code: string, id: string, file: string, hostParse?: HostParse): Promise<ScanResult>;
-  /**
-   * How to inject the loader into an entry declared in the plugin's `entries` option, which does
-   * not mention the runtime: as a `require` when the file is CommonJS (`.cjs`, or no import or
-   * export, a `require`, `module` or `exports`, and no `"type": "module"` above it), else as an import.
-   */
-  format(code: string, id: string): Promise<Pick<ScanResult, 'commonjs' | 'prologueEnd'>>;
 }
 
 /** Replaces a decorator call: legacy decorators get `(target)`, standard ones `(value, context)`. */
 export const IDENTITY_DECORATOR = '((target) => target)';
-/** Replaces a call-form statement; the injected loader does its work. */
-export const REMOVED_CALL = '/* syscage: this declaration is applied by the injected loader */';
+/** Replaces a call-form statement; the gate in front of the entry's output does its work. */
+export const REMOVED_CALL = '/* syscage: this declaration is applied by the gate before the program loads */';
 
 type Parser = typeof import('oxc-parser');
 let parser: Promise<Parser> | undefined;
@@ -101,27 +89,7 @@ export function createScanner(): Scanner {
       const program = (hostParse && /\.[cm]?js$/.test(id) ? parseWithHost(hostParse, code) : undefined) ?? (await parse(id, code)).program;
       return scanFile({ source: { code }, program, file });
     },
-    async format(code, id) {
-      if (/\.c[jt]s$/.test(id)) return { commonjs: true, prologueEnd: prologueEnd((await parse(id, code)).program) };
-      // Under `"type": "module"` a .js file is an ES module to Node and webpack whatever it contains.
-      if (/\.m[jt]s$/.test(id) || nearestPackageType(id) === 'module') return { commonjs: false, prologueEnd: 0 };
-      const { program, module } = await parse(id, code);
-      const usesCommonJs = identifiers(program).some((node) => node.type === 'Identifier' && (node.name === 'require' || node.name === 'module' || node.name === 'exports') && isReference(node, node.parent));
-      return module.hasModuleSyntax || !usesCommonJs ? { commonjs: false, prologueEnd: 0 } : { commonjs: true, prologueEnd: prologueEnd(program) };
-    },
   };
-}
-
-/** The `type` of the package.json nearest to `file` (`commonjs` when it has none, as Node reads it). */
-function nearestPackageType(file: string): string {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
-      return manifest.type === 'module' ? 'module' : 'commonjs';
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dir === dirname(dir)) return 'commonjs';
-    }
-  }
 }
 
 /** The host's tree of `code`, or undefined when it cannot parse it (or gives no ESTree program). */
@@ -190,7 +158,7 @@ function isNode(value: unknown): value is Node {
 function scanFile(ctx: EvaluateContext): ScanResult {
   refuseInlineRuntime(ctx);
   const bindings = findRuntimeBindings(ctx);
-  if (bindings.named.size === 0 && bindings.namespaces.size === 0) return { declarations: [], edits: [], commonjs: false, prologueEnd: 0 };
+  if (bindings.named.size === 0 && bindings.namespaces.size === 0) return { declarations: [], edits: [] };
   const declarations: FoundDeclaration[] = [];
   const edits: Edit[] = [];
   const namespaceOtherUse = new Set<string>();
@@ -206,7 +174,7 @@ function scanFile(ctx: EvaluateContext): ScanResult {
     edits.push(found.edit);
   }
   edits.push(...bindingEdits(ctx, bindings, namespaceOtherUse));
-  return { declarations, edits, commonjs: bindings.commonjs, prologueEnd: prologueEnd(ctx.program) };
+  return { declarations, edits };
 }
 
 /**
@@ -235,16 +203,6 @@ function refuseInlineRuntime(ctx: EvaluateContext): void {
       if (isRuntimeImport(object)) notStatic(ctx, node, `\`${textOf(ctx, node)}\` is not read at build time: the build reads a \`sandbox\` bound at the top of the entry.`, importHint);
     }
   });
-}
-
-/** The end of the file's leading directives (`'use strict';`), 0 without any. */
-function prologueEnd(program: Program): number {
-  let end = 0;
-  for (const statement of program.body) {
-    if (statement.type !== 'ExpressionStatement' || statement.expression.type !== 'Literal' || typeof statement.expression.value !== 'string') break;
-    end = statement.end;
-  }
-  return end;
 }
 
 /** The callee `identifier` makes (`sandbox` or `rt.sandbox`), if it refers to the runtime's `sandbox`. */

@@ -1,0 +1,166 @@
+/**
+ * The gate: how a sandboxed entry's output applies its sandbox before anything of the program
+ * runs. Once the bundler has written the entry's output, the plugin writes a gate module beside it
+ * (`<output>.syscage.mjs` or `.cjs`: `@syscage/runtime/loader`'s `applyPrecompiled()` with the
+ * payload, nothing else) and makes the output's first statement load it: an `import` in an ES
+ * module (ES modules evaluate their imports in source order, so the gate is evaluated before every
+ * other import the bundler hoisted, external packages included), a `require` in CommonJS (after a
+ * `#!` line and the directive prologue). Because it is added after bundling, no tree-shaking,
+ * `sideEffects` setting or hoisting can drop or reorder it, and the runtime that applies it is
+ * always the installed `@syscage/runtime`, never a copy inlined into the bundle. Source maps move
+ * with the inserted line. It edits text only; the bundler glue decides which outputs to gate.
+ */
+
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { decode, encode, type SourceMapMappings } from '@jridgewell/sourcemap-codec';
+import type { PrecompiledPayload } from './compile.ts';
+
+/** How Node loads an output: as an ES module or as CommonJS. */
+export type OutputFormat = 'esm' | 'cjs';
+
+/** The module every gate loads: it imports nothing (see the runtime's loader). */
+export const RUNTIME_LOADER = '@syscage/runtime/loader';
+
+/**
+ * `@syscage/runtime` and its subpaths: every bundler leaves them external, so the program and its
+ * gate share the installed runtime (which finds ffi-rs's binary beside itself), whatever the
+ * project bundles otherwise.
+ */
+export const RUNTIME_ID = /^@syscage\/runtime(?:\/.*)?$/;
+
+/** `<output>.syscage.mjs` (ES module output) or `<output>.syscage.cjs` (CommonJS output). */
+export function gateFileName(output: string, format: OutputFormat): string {
+  return `${output}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`;
+}
+
+/**
+ * The gate module's code: it applies `payload` and does nothing else.
+ * @example
+ * createGateModule(payload, 'esm'); // "import { applyPrecompiled } from '@syscage/runtime/loader';\napplyPrecompiled({...});\n"
+ */
+export function createGateModule(payload: PrecompiledPayload, format: OutputFormat): string {
+  const head = '// Written by @syscage/plugin: applies the sandbox this program declared, before any of its code runs.\n';
+  const json = JSON.stringify(payload);
+  return format === 'esm'
+    ? `${head}import { applyPrecompiled } from '${RUNTIME_LOADER}';\napplyPrecompiled(${json});\n`
+    : `${head}'use strict';\nrequire('${RUNTIME_LOADER}').applyPrecompiled(${json});\n`;
+}
+
+/** The statement that loads the gate `gateFile` (a path relative to the output's directory). */
+export function gateStatement(gateFile: string, format: OutputFormat): string {
+  const specifier = JSON.stringify(gateFile.startsWith('../') ? gateFile : `./${gateFile}`);
+  return format === 'esm' ? `import ${specifier};` : `require(${specifier});`;
+}
+
+/** Whether `code` already loads the gate `gateFile` first (an output gated before, left unchanged by the bundler). */
+export function isGated(code: string, gateFile: string, format: OutputFormat): boolean {
+  const at = insertionPoint(code, format);
+  return code.startsWith(gateStatement(gateFile, format), at);
+}
+
+/**
+ * Where the gate statement goes: after a `#!` line (which must stay first), and in CommonJS after
+ * the directive prologue (`'use strict'` stays a directive only while it is the first statement).
+ */
+export function insertionPoint(code: string, format: OutputFormat): number {
+  let at = 0;
+  if (code.startsWith('#!')) {
+    const end = code.indexOf('\n');
+    at = end === -1 ? code.length : end + 1;
+  }
+  if (format === 'esm') return at;
+  for (;;) {
+    const start = skipTrivia(code, at);
+    const quote = code[start];
+    if (quote !== '"' && quote !== "'") return at;
+    let end = start + 1;
+    while (end < code.length && code[end] !== quote && code[end] !== '\n') end += code[end] === '\\' ? 2 : 1;
+    if (code[end] !== quote) return at;
+    let after = skipBlanks(code, end + 1);
+    const terminated = code[after] === ';';
+    if (terminated) after = skipBlanks(code, after + 1);
+    if (code[after] === '\r') after++;
+    if (code[after] === '\n') after++;
+    else if (!terminated && after < code.length) return at; // a string expression (`'a'.length`), not a directive
+    at = after;
+  }
+}
+
+/** Skips spaces and tabs from `at`. */
+function skipBlanks(code: string, at: number): number {
+  while (code[at] === ' ' || code[at] === '\t') at++;
+  return at;
+}
+
+/** Skips white space and comments from `at`. */
+function skipTrivia(code: string, at: number): number {
+  for (;;) {
+    while (at < code.length && /\s/.test(code[at] as string)) at++;
+    if (code.startsWith('//', at)) {
+      const end = code.indexOf('\n', at);
+      at = end === -1 ? code.length : end + 1;
+    } else if (code.startsWith('/*', at)) {
+      const end = code.indexOf('*/', at + 2);
+      at = end === -1 ? code.length : end + 2;
+    } else return at;
+  }
+}
+
+/** A source map object as bundlers hold it (only `mappings` is changed). */
+export interface MapLike {
+  mappings: string;
+}
+
+/** What {@link insertGate} did: the new code and where the text went, for a map kept elsewhere. */
+export interface GatedCode {
+  readonly code: string;
+  /** Shifts a source map's `mappings` of the original code to the gated code. */
+  readonly shiftMappings: (mappings: string) => string;
+}
+
+const INLINE_MAP = /(\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,)([A-Za-z0-9+/=]+)(\s*)$/;
+
+/**
+ * Inserts the statement that loads `gateFile` at the {@link insertionPoint} of `code`, on a line
+ * of its own, and moves an inline source map along.
+ */
+export function insertGate(code: string, gateFile: string, format: OutputFormat): GatedCode {
+  const at = insertionPoint(code, format);
+  const lineStart = at === 0 || code[at - 1] === '\n';
+  const text = `${lineStart ? '' : '\n'}${gateStatement(gateFile, format)}\n`;
+  const before = code.slice(0, at);
+  const line = before.split('\n').length - 1;
+  const column = at - (before.lastIndexOf('\n') + 1);
+  const shiftMappings = (mappings: string): string => encode(shiftLines(decode(mappings), line, column, text));
+  let gated = `${before}${text}${code.slice(at)}`;
+  gated = gated.replace(INLINE_MAP, (_all, prefix: string, base64: string, end: string) => {
+    const map = JSON.parse(Buffer.from(base64, 'base64').toString('utf8')) as MapLike;
+    map.mappings = shiftMappings(map.mappings);
+    return `${prefix}${Buffer.from(JSON.stringify(map)).toString('base64')}${end}`;
+  });
+  return { code: gated, shiftMappings };
+}
+
+/** The decoded mappings after inserting `text` at generated `line`:`column`. */
+function shiftLines(lines: SourceMapMappings, line: number, column: number, text: string): SourceMapMappings {
+  const added = text.split('\n');
+  const lastLength = (added[added.length - 1] as string).length;
+  const current = lines[line] ?? [];
+  const head = current.filter((segment) => segment[0] < column);
+  const tail = current.filter((segment) => segment[0] >= column).map((segment) => [segment[0] - column + lastLength, ...segment.slice(1)] as typeof segment);
+  const inserted = added.slice(1, -1).map(() => []);
+  return [...lines.slice(0, line), head, ...inserted, tail, ...lines.slice(line + 1)];
+}
+
+/** The `type` of the package.json nearest to `file` (`commonjs` when it has none, as Node reads it). */
+export function nearestPackageType(file: string): 'module' | 'commonjs' {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
+      return manifest.type === 'module' ? 'module' : 'commonjs';
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dir === dirname(dir)) return 'commonjs';
+    }
+  }
+}
