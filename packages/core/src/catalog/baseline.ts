@@ -66,7 +66,7 @@ import { SELF_PID } from './self-pid.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 /** Node major versions syscage measures and supports. */
-export const NODE_MAJORS = [20, 22, 24] as const;
+export const NODE_MAJORS = [20, 22, 24, 26] as const;
 /** One of {@link NODE_MAJORS}. */
 export type NodeMajor = (typeof NODE_MAJORS)[number];
 
@@ -129,6 +129,7 @@ const BY_VERSION: Readonly<Record<NodeMajor, readonly CatalogRule[]>> = {
   20: [{ syscall: 'pkey_mprotect', why: 'V8 11 protects JIT pages with memory protection keys where the CPU has them' }],
   22: [],
   24: plain('abseil\'s Mutex (V8 13) reads the waiting thread\'s priority (pthread_getschedparam) and backs off with 1-2 ms sleeps; it logs to stderr if the read fails, so an error answer would change output', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler'),
+  26: plain('the same abseil Mutex back-off as Node 24, kept by V8 14 (measured on 26.12 in most threadpool, http, TLS and gc workloads)', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler'),
 };
 
 /** The baseline for Node `major`, or the union over every supported version when undefined. */
