@@ -30,9 +30,9 @@ export function runExample(file: string, args: readonly string[], options: RunOp
   return runNode([file, ...args], options).then(withoutPid);
 }
 
-/** The Node versions the examples run on: this one (20) and 22 and 24 from scripts/baseline/install-node.mjs. */
+/** The Node versions the examples run on: this one (20) and 22, 24 and 26 from scripts/baseline/install-node.mjs. */
 export function nodeVersions(): Array<{ major: number; path: string }> {
-  const json = execFileSync(process.execPath, [`${REPO}scripts/baseline/install-node.mjs`, '--json', '22,24'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const json = execFileSync(process.execPath, [`${REPO}scripts/baseline/install-node.mjs`, '--json', '22,24,26'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return [{ major: Number(process.versions.node.split('.')[0]), path: process.execPath }, ...(JSON.parse(json) as Array<{ major: number; path: string }>)];
 }
 

@@ -1,12 +1,12 @@
 // The workload in workload.mjs, sandboxed against unsandboxed, per Node version, in interleaved
 // rounds of fresh processes; reports each part's median time and the median per-round ratio.
-//   pnpm build && node bench/workload/run.mjs [--rounds 7] [--node 20,22,24]
+//   pnpm build && node bench/workload/run.mjs [--rounds 7] [--node 20,22,24,26]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { installNode } from '../../scripts/baseline/install-node.mjs';
+import { installNode, NODE_MAJORS } from '../../scripts/baseline/install-node.mjs';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, node: { type: 'string', default: '20,22,24' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, node: { type: 'string', default: NODE_MAJORS.join(',') } } });
 const script = fileURLToPath(new URL('workload.mjs', import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wanted = values.node.split(',').map(Number);

@@ -6,10 +6,10 @@
  * needs (DECLARATIONS), and the check fails if any run is stopped or behaves differently from the
  * unsandboxed run. For every failure it names the stopped syscall.
  *
- * Steps, per Node version (20 = the machine's node, 22 and 24 from install-node.mjs):
+ * Steps, per Node version (20 = the machine's node, 22, 24 and 26 from install-node.mjs):
  * 1. install point: a `console` and an `empty-cjs` run under a light strace prove that the
  *    preload's sandbox is installed right after the marker and before the workload's first output,
- *    once per process image, and that the re-execution (22/24: io_uring; any version: the
+ *    once per process image, and that the re-execution (22/24/26: io_uring; any version: the
  *    runtime's Landlock restart below ABI 8) keeps `--import` (execArgv);
  * 2. reference: REFERENCE_RUNS unsandboxed runs per workload give the expected exit code, and the
  *    expected stdout/stderr where those runs agree (deterministic output);
@@ -21,7 +21,7 @@
  * Runs go through run-workload.mjs (clean environment, fresh scratch dir, socketpair stdio) with
  * `node --import check-preload.mjs`; no filter is ever installed in this process.
  *
- * Usage: node scripts/baseline/check.mjs [--runs 20] [--quick] [--node 20,22,24] [--workload a,b]
+ * Usage: node scripts/baseline/check.mjs [--runs 20] [--quick] [--node 20,22,24,26] [--workload a,b]
  *          [--jobs N] [--tries 6] [--at marker|import] [--json FILE]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -254,7 +254,7 @@ export function checkInstallPoint(text, { major, at, output }) {
   const mine = trace.events.filter((e) => e.tid === main);
   const problems = [];
   const execs = mine.filter((e) => e.name === 'execve' && e.ret === '0');
-  // Node 22/24 restart once to drop their io_uring rings; Node 20 restarts when the runtime's
+  // Node 22/24/26 restart once to drop their io_uring rings; Node 20 restarts when the runtime's
   // Landlock domain covers only the calling thread (ABI < 8), which this trace shows as a
   // successful landlock_restrict_self before the last execve.
   const landlockRestart = mine.some((e) => e.name === 'landlock_restrict_self' && e.ret === '0' && e.seq < (execs.at(-1)?.seq ?? -1));
@@ -630,8 +630,8 @@ export async function check(options = {}) {
 
 const USAGE = `usage: node scripts/baseline/check.mjs [options]
   --runs N          sandboxed runs per workload and Node version (default ${DEFAULT_RUNS})
-  --quick           ${QUICK_RUNS} runs, one Node version (24 unless --node)
-  --node 20,22,24   Node majors (default all)
+  --quick           ${QUICK_RUNS} runs, one Node version (the newest, ${NODE_MAJORS.at(-1)}, unless --node)
+  --node 20,22,24,26   Node majors (default all)
   --workload a,b    only these workloads
   --jobs N          runs in parallel (default: available CPUs)
   --tries N         trap-mode re-runs per failing workload (default ${DEFAULT_TRIES})
@@ -656,7 +656,7 @@ async function main(argv) {
   const at = values.at ?? 'marker';
   if (at !== 'marker' && at !== 'import') throw new Error(`--at is 'marker' or 'import', not '${at}'`);
   const runs = Number(values.runs ?? (values.quick ? QUICK_RUNS : DEFAULT_RUNS));
-  const majors = values.node?.split(',').map(Number) ?? (values.quick ? [24] : NODE_MAJORS);
+  const majors = values.node?.split(',').map(Number) ?? (values.quick ? NODE_MAJORS.slice(-1) : NODE_MAJORS);
   const workloads = values.workload?.split(',').map(findWorkload) ?? WORKLOADS.filter((w) => !Object.hasOwn(NOT_CHECKED, w.name));
   for (const [name, why] of Object.entries(NOT_CHECKED)) console.error(`not checked: ${name} (${why})`);
   for (const file of ['runtime/dist/index.js', 'core/dist/index.js']) {

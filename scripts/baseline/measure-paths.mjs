@@ -9,21 +9,21 @@
  * 1 if a path no entry covers was opened by a workload that declares no fs.read (so a missing entry
  * would refuse a program that declared nothing wrong).
  *
- * Usage: node scripts/baseline/measure-paths.mjs [--node 20,22,24] [--workload a,b]
+ * Usage: node scripts/baseline/measure-paths.mjs [--node 20,22,24,26] [--workload a,b]
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { installNode, REPO_ROOT } from './install-node.mjs';
+import { installNode, NODE_MAJORS, REPO_ROOT } from './install-node.mjs';
 import { straceArgv } from './measure.mjs';
 import { decodeString, parseTrace } from './parse-strace.mjs';
 import { runWorkload } from './run-workload.mjs';
 import { MARKER_PATH, WORKLOADS, WORKLOADS_DIR } from './workloads.mjs';
 import { DECLARATIONS, NOT_CHECKED } from './check.mjs';
 
-const { values } = parseArgs({ options: { node: { type: 'string', default: '20,22,24' }, workload: { type: 'string' } } });
+const { values } = parseArgs({ options: { node: { type: 'string', default: NODE_MAJORS.join(',') }, workload: { type: 'string' } } });
 const { NODE_IMPLICIT_PATHS, EXEC_START_PATHS, DNS_PATHS } = await import(join(REPO_ROOT, 'packages/core/dist/index.js'));
 
 const PATH_ARG = { open: 0, openat: 1, execve: 0 };

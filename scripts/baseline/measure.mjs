@@ -9,7 +9,7 @@
  * (summarise.mjs) and the runs folded together. It measures only: whether a filter built from
  * these sets actually lets the workloads run is a separate check (see README.md).
  *
- * Usage: node scripts/baseline/measure.mjs [--runs 8] [--quick] [--node 20,22,24]
+ * Usage: node scripts/baseline/measure.mjs [--runs 8] [--quick] [--node 20,22,24,26]
  *          [--workload a,b] [--mode natural,enosys] [--jobs N] [--out DIR] [--write]
  *          [--keep-traces DIR]
  */
@@ -208,7 +208,7 @@ export async function measure(options = {}) {
 const USAGE = `usage: node scripts/baseline/measure.mjs [options]
   --runs N          traced runs per workload, Node version and mode (default ${DEFAULT_RUNS})
   --quick           one run each; prints the sets, writes nothing unless --write
-  --node 20,22,24   Node majors to measure (default all)
+  --node 20,22,24,26   Node majors to measure (default all)
   --workload a,b    only these workloads (partial: writes nothing unless --write)
   --mode natural,enosys   tracing modes (partial: writes nothing unless --write)
   --jobs N          runs in parallel (default: available CPUs)

@@ -7,7 +7,7 @@
  *
  * Raw-syscall attempts run on one Node version, in the sandboxed process itself (probe.c as a
  * library, loaded through ffi-rs before the sandbox) and in probes it spawns (the filter is
- * inherited). Node behaviour (spawn, io_uring rings) runs on Node 20, 22 and 24. The i386 attempts
+ * inherited). Node behaviour (spawn, io_uring rings) runs on Node 20, 22, 24 and 26. The i386 attempts
  * (`int $0x80`) are skipped, with the reason, where the kernel has no IA32 emulation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@
  * machine's gcc, cached under `fixtures/.build/` by a hash of the source (beside the attempt
  * program, so they are part of it: the Landlock domain lets a program read its own directory,
  * also when the sandbox restarts it and the library is loaded again); finds the
- * Node binaries (20 from the PATH, 22 and 24 through scripts/baseline/install-node.mjs); runs
+ * Node binaries (20 from the PATH, 22, 24 and 26 through scripts/baseline/install-node.mjs); runs
  * fixtures/attempt.mjs in a child process under a fresh pty and parses what it printed; and makes
  * the things attempts aim at (a victim process, a file arena, a file handle). It judges nothing
  * and never installs a filter in this process: every sandbox lives in a child.
@@ -65,10 +65,10 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The Node majors every Node-behaviour attempt runs on. */
-export const NODE_MAJORS = [20, 22, 24] as const;
+export const NODE_MAJORS = [20, 22, 24, 26] as const;
 export type NodeMajor = (typeof NODE_MAJORS)[number];
 
-/** The node binary per major (installing 22 and 24 into .cache/node on first use). */
+/** The node binary per major (installing 22, 24 and 26 into .cache/node on first use). */
 export async function nodeBinaries(): Promise<Record<NodeMajor, string>> {
   const script = pathToFileURL(join(repoRoot, 'scripts/baseline/install-node.mjs')).href;
   const { installNode } = (await import(script)) as {
@@ -76,7 +76,7 @@ export async function nodeBinaries(): Promise<Record<NodeMajor, string>> {
   };
   const nodes = await installNode({ majors: NODE_MAJORS, log: () => undefined });
   const path = (major: NodeMajor): string => nodes.find((n) => n.major === major)?.path ?? '';
-  return { 20: path(20), 22: path(22), 24: path(24) };
+  return { 20: path(20), 22: path(22), 24: path(24), 26: path(26) };
 }
 
 /** One step of attempt.mjs (see its header). */

@@ -3,7 +3,7 @@
  * Runs the Node API matrix from the command line (the vitest file runs the same harness) and
  * prints the summary table and every finding.
  *
- *   node test/node-matrix/matrix.mjs [--node 20,22,24] [--only <regex>] [--concurrency n]
+ *   node test/node-matrix/matrix.mjs [--node 20,22,24,26] [--only <regex>] [--concurrency n]
  *                                    [--skips] [--complement] [--diagnose] [--json <file>]
  *
  * --only keeps the operations whose name matches; --skips also lists operations skipped because
@@ -19,7 +19,7 @@ import { formatSummary, listFindings } from './report.mjs';
 
 const { values } = parseArgs({
   options: {
-    node: { type: 'string', default: '20,22,24' },
+    node: { type: 'string', default: '20,22,24,26' },
     only: { type: 'string' },
     concurrency: { type: 'string' },
     json: { type: 'string' },

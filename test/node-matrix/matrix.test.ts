@@ -1,5 +1,5 @@
 /**
- * The Node API matrix (issue #3's proof): on Node 20, 22 and 24, every operation in
+ * The Node API matrix (issue #3's proof): on Node 20, 22, 24 and 26, every operation in
  * `operations.mjs` works exactly as unsandboxed with its capabilities declared (0 false kills),
  * and, with a needed capability left out, is stopped: SIGSYS in kill mode, an EPERM error (and a
  * surviving process) in errno mode. All of it runs in child processes through `harness.mjs`,
@@ -12,8 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { SCOPED_LISTS, formatSummary, installNode, listFindings, operations, runMatrix, type Capability, type Verdict, type VersionResult } from './harness.mjs';
 
-const MAJORS = [20, 22, 24] as const;
-const wantedMajors = (process.env.SYSCAGE_MATRIX_NODES ?? '20,22,24').split(',').map(Number);
+const MAJORS = [20, 22, 24, 26] as const;
+const wantedMajors = (process.env.SYSCAGE_MATRIX_NODES ?? MAJORS.join(',')).split(',').map(Number);
 const only = process.env.SYSCAGE_MATRIX_ONLY ? new RegExp(process.env.SYSCAGE_MATRIX_ONLY) : undefined;
 const supported = process.platform === 'linux' && process.arch === 'x64';
 

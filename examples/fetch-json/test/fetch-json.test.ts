@@ -1,5 +1,5 @@
 /**
- * fetch-json, built with rolldown, run in child processes on Node 20, 22 and 24 against a loopback
+ * fetch-json, built with rolldown, run in child processes on Node 20, 22, 24 and 26 against a loopback
  * http server on 8080 (the port it declares): it prints the field asked for, by IP and by name
  * (through `dns`), and fails with one line for a missing field, a non-JSON answer or an error
  * status. Port scoping (Landlock) is tested once the build carries Landlock rules.

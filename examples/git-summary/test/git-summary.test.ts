@@ -1,5 +1,5 @@
 /**
- * git-summary, built with Rspack, run in child processes on Node 20, 22 and 24 inside a throwaway
+ * git-summary, built with Rspack, run in child processes on Node 20, 22, 24 and 26 inside a throwaway
  * repository made here: its counts per author and date range equal those of the commits the test
  * made, git runs inside the inherited sandbox, and outside a repository git's own error comes
  * through. Path scoping (Landlock: only `.` is readable) is tested once the build carries rules.

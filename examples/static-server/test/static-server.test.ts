@@ -1,5 +1,5 @@
 /**
- * static-server, built with Vite, run in child processes on Node 20, 22 and 24 from its own
+ * static-server, built with Vite, run in child processes on Node 20, 22, 24 and 26 from its own
  * directory: it serves ./public on 8080 (the port it declares), answers 404 for what is missing or
  * outside ./public, and stops cleanly on SIGTERM. Port and path scoping (Landlock) are tested once
  * the build carries Landlock rules.

@@ -1,5 +1,5 @@
 /**
- * syslog-parse, built with esbuild, run in child processes on Node 20, 22 and 24: its summary of
+ * syslog-parse, built with esbuild, run in child processes on Node 20, 22, 24 and 26: its summary of
  * the sample equals one computed here independently (a second, simpler reading of the same file),
  * and each `--try` attempt (write, connect, spawn) is killed by the kernel with SIGSYS before it
  * can happen.

@@ -1,5 +1,5 @@
 /**
- * Landlock in child processes on Node 20, 22 and 24: declared paths and ports work, everything
+ * Landlock in child processes on Node 20, 22, 24 and 26: declared paths and ports work, everything
  * else fails with EACCES, sync and async (threadpool), through symlinks and `..`, and in children;
  * abstract unix sockets stay inside the sandbox;
  * a kernel below the ABI a declaration needs refuses it, or widens it under `best-effort`.
@@ -67,7 +67,7 @@ async function run(major: number, caps: object, actions: readonly string[], env:
 
 const EACCES = { code: 'EACCES' };
 
-describe.each([20, 22, 24])('Node %i', (major) => {
+describe.each([20, 22, 24, 26])('Node %i', (major) => {
   it('reads and writes inside the declared paths, and nowhere else', async () => {
     const { code, status, outcome, stderr } = await run(major, { fs: { read: ['./data'], write: ['./out'] } }, [
       'readIn', 'asyncReadIn', 'listIn', 'readOut', 'asyncReadOut', 'readThroughSymlink', 'readThroughDotDot',

@@ -1,6 +1,6 @@
 /**
- * sandbox(), narrow() and status() in child processes on Node 20, 22 and 24: applied before the
- * program goes on, no io_uring ring left (re-executing once on 22/24, and on every version below
+ * sandbox(), narrow() and status() in child processes on Node 20, 22, 24 and 26: applied before the
+ * program goes on, no io_uring ring left (re-executing once on 22 and later, and on every version below
  * Landlock ABI 8, with pid, argv, env and cwd kept), violations stopped in both modes, narrowing only narrows, and every refusal is one line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +23,7 @@ const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.pars
 const run = (major: number, caps: object, ...actions: string[]) =>
   runFixture('sandbox.mjs', [JSON.stringify(caps), ...actions], { node: nodes[major] ?? '', env: { SCRATCH: scratch, SYSCAGE_TEST_ENV: 'kept' } });
 
-describe.each([20, 22, 24])('Node %i', (major) => {
+describe.each([20, 22, 24, 26])('Node %i', (major) => {
   it.each([
     ['a read-only declaration', () => ({ fs: { read: true } }), false],
     ['a declaration Landlock adds to (reads limited to a list)', () => ({ fs: { read: [scratch] } }), true],
