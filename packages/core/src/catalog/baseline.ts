@@ -124,12 +124,15 @@ const COMMON: readonly CatalogRule[] = [
   },
 ];
 
+/** Node 24 and 26 (V8 13 and 14, measured on both). */
+const MUTEX_BACK_OFF = plain('abseil\'s Mutex (V8 13 and 14) reads the waiting thread\'s priority (pthread_getschedparam) and backs off with 1-2 ms sleeps; it logs to stderr if the read fails, so an error answer would change output', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler');
+
 /** What a Node version needs beyond the common set (measured). */
 const BY_VERSION: Readonly<Record<NodeMajor, readonly CatalogRule[]>> = {
   20: [{ syscall: 'pkey_mprotect', why: 'V8 11 protects JIT pages with memory protection keys where the CPU has them' }],
   22: [],
-  24: plain('abseil\'s Mutex (V8 13) reads the waiting thread\'s priority (pthread_getschedparam) and backs off with 1-2 ms sleeps; it logs to stderr if the read fails, so an error answer would change output', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler'),
-  26: plain('the same abseil Mutex back-off as Node 24, kept by V8 14 (measured on 26.12 in most threadpool, http, TLS and gc workloads)', 'clock_nanosleep', 'sched_getparam', 'sched_getscheduler'),
+  24: MUTEX_BACK_OFF,
+  26: MUTEX_BACK_OFF,
 };
 
 /** The baseline for Node `major`, or the union over every supported version when undefined. */
