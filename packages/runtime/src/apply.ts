@@ -15,9 +15,16 @@ import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
 import { enforcesBeyondSeccomp, landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
+import { dropPrivileges } from './privileges.ts';
 import { REEXEC_ENV, reexecSelf, takeReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
-import { violationHint } from './violation.ts';
+import { softDenialHint, violationHint } from './violation.ts';
+
+/**
+ * The capability whose filter allows a NETLINK_ROUTE socket (core's catalog/net.ts; a runtime
+ * test keeps the two in step). The loader does not load the catalog, hence the copy.
+ */
+export const NETLINK_ROUTE_GRANT = 'net.listen';
 
 /** Compiled filters and the facts `status()` reports, as the compiler or the plugin prepared them. */
 export interface PreparedSandbox {
@@ -159,34 +166,41 @@ export function applySandbox(prepared: PreparedSandbox): void {
   const marker = takeReexecMarker();
   const rings = findIoUringFds();
   if (marker !== undefined && rings.length > 0) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `io_uring descriptors ${rings.join(', ')} exist even after restarting without io_uring.`, hint: 'Report this with your Node version; start the program with `syscage exec` meanwhile.' });
-  const landlock = marker === undefined ? enterLandlock(prepared.landlock, arch, rings.length > 0 ? prepared.stage1(arch) : undefined, rings.length > 0) : restartedLandlock(prepared.landlock, marker.landlockAbi);
+  const stage1 = marker === undefined && rings.length > 0 ? prepared.stage1(arch) : undefined;
+  if (marker === undefined && rings.length > 0 && stage1 === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no first-stage filter for ${arch}.`, hint: 'Rebuild the program with the current plugin.' });
+  // Capabilities leave the calling thread only: a drop restarts the process so that every thread
+  // starts without them (privileges.ts). A restarted process has nothing left to drop.
+  const privileges = dropPrivileges({ netlinkRoute: prepared.grants.includes(NETLINK_ROUTE_GRANT) });
+  if (marker !== undefined && privileges.dropped.length > 0) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `${privileges.dropped.join(', ')} came back after the restart.`, hint: 'Start the program without those capabilities.' });
+  const restart = rings.length > 0 || privileges.dropped.length > 0;
+  const landlock = marker === undefined ? enterLandlock(prepared.landlock, stage1, restart) : restartedLandlock(prepared.landlock, marker.landlockAbi);
   const filter = prepared.filter(arch);
   if (filter === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no filter for ${arch}.`, hint: `Rebuild with ${arch} among the plugin's arches.` });
   installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch });
-  if (prepared.onViolation === 'errno') {
-    process.on('uncaughtExceptionMonitor', (error) => {
-      const hint = violationHint(error);
-      if (hint) process.stderr.write(`${hint}\n`);
-    });
-  }
+  // An EPERM is the sandbox's only in errno mode; the EACCES of a soft denial in either mode.
+  const errno = prepared.onViolation === 'errno';
+  process.on('uncaughtExceptionMonitor', (error) => {
+    const hint = (errno ? violationHint(error) : undefined) ?? softDenialHint(error);
+    if (hint) process.stderr.write(`${hint}\n`);
+  });
   box().current = { grants: [...prepared.grants], onViolation: prepared.onViolation, arch, reexecuted: marker !== undefined, landlock, layers: 1 };
 }
 
 /**
  * Enters the Landlock domain before anything else: with TSYNC where the kernel has it, otherwise
- * on this thread followed by a restart (which also drops io_uring rings). Without rings and
- * without anything for Landlock to do, nothing restarts.
+ * on this thread followed by a restart (which also drops io_uring rings). `restart`: the process
+ * restarts anyway (rings, or dropped capabilities); `stage1` is given when rings exist. Without a
+ * restart to make and without anything for Landlock to do, nothing restarts.
  */
-function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, stage1: Uint8Array | undefined, hasRings: boolean): LandlockStatus | undefined {
-  if (hasRings && stage1 === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no first-stage filter for ${arch}.`, hint: 'Rebuild the program with the current plugin.' });
+function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | undefined, restart: boolean): LandlockStatus | undefined {
   if (plan === undefined) {
-    if (hasRings) reexecSelf({ stage1, landlockAbi: 0 });
+    if (restart) reexecSelf({ stage1, landlockAbi: 0 });
     return undefined;
   }
   const abi = landlockAbi();
   const allThreads = abi >= TSYNC_ABI;
   const beyondSeccomp = enforcesBeyondSeccomp(plan);
-  if (!allThreads && !hasRings && !beyondSeccomp) {
+  if (!allThreads && !restart && !beyondSeccomp) {
     // Every thread would take a restart (a second start-up) to enforce only what seccomp already
     // stops on every thread: not worth it. A restart for io_uring brings it along for free.
     // Nothing is wider without Landlock, so nothing is refused or warned about (checkLandlockSupport).
@@ -194,7 +208,7 @@ function enterLandlock(plan: LandlockPlan | undefined, arch: LoaderArchName, sta
   }
   const result = restrictLandlock(plan, { allThreads, placeholders });
   const status = { abi, applied: result.applied, beyondSeccomp, widened: result.widened.map((w) => w.right) };
-  if (hasRings || (result.applied && !allThreads)) reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0 });
+  if (restart || (result.applied && !allThreads)) reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0 });
   return status;
 }
 

@@ -13,6 +13,8 @@ describe('loader arch facts', () => {
     expect(arch?.nrFcntl).toBe(table && table['fcntl']);
     expect(arch?.nrExecve).toBe(table && table['execve']);
     expect(arch?.nrLandlockCreateRuleset).toBe(table && table['landlock_create_ruleset']);
+    expect(arch?.nrCapset).toBe(table && table['capset']);
+    expect(arch?.nrIoctl).toBe(table && table['ioctl']);
     expect(table && table['landlock_add_rule']).toBe((arch?.nrLandlockCreateRuleset ?? 0) + 1);
     expect(table && table['landlock_restrict_self']).toBe((arch?.nrLandlockCreateRuleset ?? 0) + 2);
   });

@@ -21,6 +21,10 @@ export interface LoaderArch {
   readonly nrExecve: number;
   /** `__NR_landlock_create_ruleset`; `add_rule` and `restrict_self` follow it (the same on every arch). */
   readonly nrLandlockCreateRuleset: number;
+  /** `__NR_capset`, to drop capabilities before the filter (privileges.ts). */
+  readonly nrCapset: number;
+  /** `__NR_ioctl`, to ask which user namespace owns the network namespace (privileges.ts). */
+  readonly nrIoctl: number;
 }
 
 /**
@@ -28,8 +32,8 @@ export interface LoaderArch {
  * asm-generic numbering (`include/uapi/asm-generic/unistd.h`).
  */
 const LOADER_ARCHES: Readonly<Record<string, LoaderArch>> = {
-  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317, nrFcntl: 72, nrExecve: 59, nrLandlockCreateRuleset: 444 },
-  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277, nrFcntl: 25, nrExecve: 221, nrLandlockCreateRuleset: 444 },
+  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317, nrFcntl: 72, nrExecve: 59, nrLandlockCreateRuleset: 444, nrCapset: 126, nrIoctl: 16 },
+  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277, nrFcntl: 25, nrExecve: 221, nrLandlockCreateRuleset: 444, nrCapset: 91, nrIoctl: 29 },
 };
 
 /** Every architecture the loader supports, by kernel name. */

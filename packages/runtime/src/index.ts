@@ -10,7 +10,9 @@ export { checkLandlockSupport, landlockAbi, restrictLandlock } from './landlock.
 export type { LandlockPlaceholders, LandlockResult, RestrictOptions } from './landlock.ts';
 export { execveProcess } from './execve.ts';
 export type { PrecompiledSandbox } from './loader.ts';
-export { missingCapability, violationHint } from './violation.ts';
+export { missingCapability, softDenialHint, violationHint } from './violation.ts';
+export { dropPrivileges } from './privileges.ts';
+export type { PrivilegeDrop } from './privileges.ts';
 export { installFilter, installFilterOrExit } from './seccomp.ts';
 export type { InstallOptions, InstallResult } from './seccomp.ts';
 export { readSeccompStatus, readThreadStatuses } from './proc-status.ts';

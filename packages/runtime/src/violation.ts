@@ -35,6 +35,20 @@ export function missingCapability(error: unknown): string | undefined {
   return BY_SYSCALL[base];
 }
 
+/**
+ * The one line printed next to an uncaught error from a call the sandbox answers EACCES on
+ * purpose, in either violation mode (core's deny.ts): os.networkInterfaces() without net.listen,
+ * which Node reports as "Unknown system error 13" from `uv_interface_addresses`.
+ */
+export function softDenialHint(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const facts = error as ErrorFacts & { readonly errno?: unknown; readonly message?: unknown; readonly info?: { readonly syscall?: unknown } };
+  const syscall = facts.syscall ?? facts.info?.syscall;
+  const eacces = facts.errno === 13 || facts.errno === -13 || facts.code === 'EACCES' || /\berror 13\b|\bEACCES\b/.test(String(facts.message ?? ''));
+  if (syscall !== 'uv_interface_addresses' || !eacces) return undefined;
+  return 'syscage: os.networkInterfaces() needs a NETLINK_ROUTE socket, which the sandbox refused; declare `net.listen` to allow it (the sandbox drops CAP_NET_ADMIN, so it can only read the interfaces).';
+}
+
 /** The one line printed next to an uncaught EPERM from the sandbox. */
 export function violationHint(error: unknown): string | undefined {
   const capability = missingCapability(error);

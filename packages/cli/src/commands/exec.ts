@@ -1,13 +1,14 @@
 /**
  * `syscage exec [declaration options] -- COMMAND [ARGS...]`: applies the declared sandbox to this
  * process (Landlock first, whose system calls the filter would refuse, then the seccomp filter
- * with TSYNC), then replaces itself with COMMAND through execve: same pid, and from then on the
+ * with TSYNC, after dropping the capabilities the catalog's rules must not meet: the runtime's
+ * privileges.ts), then replaces itself with COMMAND through execve: same pid, and from then on the
  * exit status and signals are COMMAND's. Everything that can be wrong with the command line is
  * checked before anything is applied.
  */
 
 import { bindSelfPid, compilePolicy, type NodeMajor } from '@syscage/core';
-import { execveProcess, installFilter, restrictLandlock } from '@syscage/runtime';
+import { dropPrivileges, execveProcess, installFilter, restrictLandlock } from '@syscage/runtime';
 import { Command } from 'commander';
 import { addDeclarationOptions, resolveOptions, type DeclarationOptions } from '../declaration.ts';
 import { resolveCommand } from '../exec/command.ts';
@@ -53,6 +54,8 @@ function runExec(rawArgs: readonly string[], words: readonly string[], options: 
     return;
   }
   try {
+    // Capabilities leave this thread only; the execve below replaces every other thread.
+    dropPrivileges({ netlinkRoute: resolved.grants.has('net.listen') });
     restrictLandlock(landlock.plan, { allThreads: false, placeholders: landlock.placeholders });
     installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch });
   } catch (error) {

@@ -12,7 +12,8 @@
  *   stat-by-path, readlink, access and inotify stay with fs.read.
  * - Memory calls are not argument-checked: V8 maps and protects JIT pages read-write-execute.
  * - Process and os facts (uid, priority, rusage, umask) are in: reading them is harmless and many
- *   Node APIs ask; changing them (setpriority, setrlimit) is not.
+ *   Node APIs ask. Changing them is not (setrlimit), but for the process's own priority
+ *   (setpriority on itself only, like kill) and privilege drops (set*id, see below).
  * - Signals: the process may signal itself (abort(), process.kill(process.pid)) but no other; the
  *   filter compares against a placeholder pid the loader binds at install time (SELF_PID).
  * - Kept small (issue 3 counts it: baseline + fs.read on x86_64). A call Node makes after
@@ -52,6 +53,7 @@ import {
   PR_GET_SECCOMP,
   PR_SET_NAME,
   PR_SET_NO_NEW_PRIVS,
+  PRIO_PROCESS,
   SECCOMP_GET_ACTION_AVAIL,
   SECCOMP_SET_MODE_FILTER,
   TCGETS,
@@ -70,6 +72,27 @@ export const NODE_MAJORS = [20, 22, 24, 26] as const;
 /** One of {@link NODE_MAJORS}. */
 export type NodeMajor = (typeof NODE_MAJORS)[number];
 
+
+/**
+ * Why process.setuid/setgid/seteuid/setegid/setgroups/initgroups are allowed (a root daemon drops
+ * to a service user after binding its port), and why that never widens the sandbox:
+ * - The sandbox does not hang on the uid. The seccomp filter belongs to the task and the Landlock
+ *   domain to its credentials, which every set*id copies; no_new_privs (set before the filter)
+ *   keeps execve from turning a uid back into capabilities (setuid binaries, file capabilities).
+ * - Without CAP_SETUID/CAP_SETGID the kernel only lets a process move between the real,
+ *   effective and saved ids it already holds. With them it can take any identity; for a root
+ *   process that also holds CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_KILL and
+ *   CAP_SYS_PTRACE, no identity reaches a file, process or signal root could not already reach.
+ *   A process that holds CAP_SETUID/CAP_SETGID without all of those could reach another user's
+ *   files, signals, or /proc/<pid>/mem of that user's processes where no Landlock domain stands
+ *   between: the runtime takes CAP_SETUID and CAP_SETGID away from such a process at sandbox time
+ *   (its privileges.ts), so its set*id calls fail with EPERM instead.
+ * - Landlock (paths, ports, ptrace and signal scopes) does not depend on the uid at all, and
+ *   ptrace, process_vm_*, capset and user namespaces stay denied.
+ * glibc runs set*id on every thread (nptl's setxid signals each one with tgkill on the process
+ * itself, allowed above); setfsuid and setfsgid, which Node never calls, stay denied.
+ */
+const PRIVILEGE_DROPS = "privilege drops (process.setuid/setgid/seteuid/setegid/setgroups/initgroups, a root daemon after binding its port): the filter and the Landlock domain survive every uid change and no_new_privs keeps execve from regaining privileges; without CAP_SETUID/CAP_SETGID only ids the process already holds are reachable, and the runtime takes those two away from a process lacking root's file, signal and ptrace overrides, so no identity reaches more than the process could (reasoning in baseline.ts)";
 
 const COMMON: readonly CatalogRule[] = [
   ...plain('the heap, V8 code space and thread stacks (V8 JIT pages are RWX, so no prot check)', 'brk', 'mmap', 'munmap', 'mprotect', 'madvise'),
@@ -90,6 +113,7 @@ const COMMON: readonly CatalogRule[] = [
   ...plain('the event loop', 'epoll_ctl', 'epoll_pwait'),
   ...plain('clocks when the vDSO cannot answer (clock sources without a vDSO read, some VMs); never measured here, where the vDSO answers', 'clock_gettime'),
   ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); libuv\'s uv_guess_handle and Node\'s stdio reset at exit call fstat, glibc\'s fstat() is newfstatat(fd, "", AT_EMPTY_PATH)', 'read', 'write', 'close', 'lseek', 'fstat', 'newfstatat'),
+  ...plain('gathered reads on descriptors the process already holds: fs.readv, fs.readvSync and filehandle.readv without a position (with one they are preadv, fs.read). The same reach as read(2) on the same descriptor; not in the measured workloads, which never call readv without a position', 'readv'),
   ...plain('libuv asks what kind of socket its stdio are (uv_guess_handle: a Node parent passes socketpairs); process.report reads the same', 'getsockname', 'getsockopt'),
   {
     syscall: 'statx',
@@ -111,6 +135,12 @@ const COMMON: readonly CatalogRule[] = [
   ...plain('randomness (OpenSSL reseeding, crypto.randomBytes) and the pid OpenSSL checks for forks before each draw', 'getrandom', 'getpid'),
   ...plain('os.hostname(), os.release(), os.version(), process.report (uname)', 'uname'),
   ...plain('process and os facts (process.getuid/getgroups/ppid/umask, os.tmpdir, os.getPriority, process.cpuUsage/resourceUsage, process.cwd on Node 24, process.report); their callers report a failure as a wrong value or an exception, so an error answer is no substitute', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'getppid', 'getpriority', 'getrusage', 'umask', 'getcwd'),
+  {
+    syscall: 'setpriority',
+    when: [{ arg: 0, width: 32, op: 'eq', value: PRIO_PROCESS }, { arg: 1, width: 32, op: 'in', values: [0, SELF_PID] }],
+    why: "os.setPriority() and os.setPriority(process.pid) change the process's own nice value (who 0: the calling thread); another process's stays denied (the pid is bound like kill's), and raising a priority still needs CAP_SYS_NICE. Not measured (no workload changes its priority)",
+  },
+  ...plain(PRIVILEGE_DROPS, 'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setgroups'),
   { syscall: 'prlimit64', when: [{ arg: 2, op: 'eq', value: 0 }], why: 'reading resource limits (libuv reads RLIMIT_STACK for every thread it starts and aborts if it cannot, process.constrainedMemory, process.report); never setting them: new_limit must be NULL' },
   {
     syscall: 'prctl',

@@ -97,6 +97,48 @@ describe('the catalog', () => {
   });
 });
 
+describe('issue 13: calls Node programs make that were killed', () => {
+  const answer = (policy: Policy, name: string, args: bigint[]) => describeAction(evaluatePolicy(policy, x86, { nr: syscallNumber('x86_64', name) ?? -1, arch: x86.auditArch, args }));
+  const base = buildPolicy(resolveCapabilities({}));
+
+  it('reads gathered on held descriptors in the baseline (fs.readv without a position)', () => {
+    expect(answer(base, 'readv', [3n, 0n, 2n])).toBe('ALLOW');
+  });
+
+  it('lets a process change its own priority only (who 0 or its own pid)', () => {
+    const filter = bindSelfPid(compilePolicy(base, 'x86_64').bytes, 4242);
+    const nr = syscallNumber('x86_64', 'setpriority') ?? -1;
+    const run = (which: bigint, who: bigint) => simulate(filter, { nr, arch: x86.auditArch, args: [which, who, 5n] }).action;
+    expect([run(0n, 0n), run(0n, 4242n), run(0n, 4243n), run(1n, 0n), run(2n, 0n)]).toEqual([0x7fff0000, 0x7fff0000, 0x80000000, 0x80000000, 0x80000000]);
+  });
+
+  it('allows privilege drops (set*id) in the baseline, never setfsuid or capset', () => {
+    for (const name of ['setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setgroups']) expect(answer(base, name, [1000n]), name).toBe('ALLOW');
+    const all = buildPolicy(everything);
+    for (const name of ['setfsuid', 'setfsgid', 'capset']) expect(answer(all, name, [1000n]), name).toBe('KILL_PROCESS');
+  });
+
+  it('makes FIFOs with fs.write, never devices', () => {
+    const write = buildPolicy(resolveCapabilities({ fs: { write: ['./out'] } }));
+    const read = buildPolicy(resolveCapabilities({ fs: { read: true } }));
+    const S_IFIFO = 0o010000n;
+    const S_IFCHR = 0o020000n;
+    const S_IFBLK = 0o060000n;
+    expect([answer(write, 'mknodat', [0n, 0n, S_IFIFO | 0o644n]), answer(write, 'mknod', [0n, S_IFIFO | 0o600n]), answer(read, 'mknodat', [0n, 0n, S_IFIFO | 0o644n])]).toEqual(['ALLOW', 'ALLOW', 'KILL_PROCESS']);
+    expect([answer(write, 'mknodat', [0n, 0n, S_IFCHR | 0o644n]), answer(write, 'mknodat', [0n, 0n, S_IFBLK]), answer(write, 'mknod', [0n, S_IFCHR]), answer(write, 'mknodat', [0n, 0n, 0o644n])]).toEqual(['KILL_PROCESS', 'KILL_PROCESS', 'KILL_PROCESS', 'KILL_PROCESS']);
+  });
+
+  it('grants a NETLINK_ROUTE socket with net.listen only; other netlink families never', () => {
+    const listen = buildPolicy(resolveCapabilities({ net: { listen: [8080] } }));
+    const connect = buildPolicy(resolveCapabilities({ net: { connect: true }, dns: true }));
+    const AF_NETLINK = 16n;
+    const route = (type: bigint) => [AF_NETLINK, type, 0n];
+    expect([answer(listen, 'socket', route(3n | 0x80000n)), answer(listen, 'socket', route(2n)), answer(listen, 'socket', route(1n))]).toEqual(['ALLOW', 'ALLOW', 'KILL_PROCESS']);
+    expect([answer(base, 'socket', route(3n)), answer(connect, 'socket', route(3n | 0x80000n))]).toEqual(['ERRNO(EACCES)', 'ERRNO(EACCES)']);
+    for (const family of [9n /* AUDIT */, 12n /* NETFILTER */, 16n /* GENERIC */]) expect(answer(buildPolicy(everything), 'socket', [AF_NETLINK, 3n, family])).toBe('ERRNO(EACCES)');
+  });
+});
+
 describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing', (node) => {
   const data = measured(node).enosys;
   const enosys = new Set(Object.keys(ENOSYS_SYSCALLS));

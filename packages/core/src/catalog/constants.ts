@@ -60,6 +60,9 @@ export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const SOCK_STREAM = 1;
 export const SOCK_DGRAM = 2;
+export const SOCK_RAW = 3;
+/** `<linux/netlink.h>`: the routing family (interfaces, addresses, routes). */
+export const NETLINK_ROUTE = 0;
 /** `type & SOCK_TYPE_MASK` is the socket type without SOCK_NONBLOCK / SOCK_CLOEXEC. */
 export const SOCK_TYPE_MASK = 0xf;
 
@@ -104,6 +107,13 @@ export const PER_LINUX = 0;
 export const PER_LINUX32 = 8;
 export const UNAME26 = 0x20000;
 export const PERSONALITY_QUERY = 0xffffffff;
+
+// <linux/stat.h>: the file-type bits of a mode (mknod).
+export const S_IFMT = 0o170000;
+export const S_IFIFO = 0o010000;
+
+// <linux/resource.h>: setpriority's `which`.
+export const PRIO_PROCESS = 0;
 
 // <fcntl.h>: *at flags.
 export const AT_EMPTY_PATH = 0x1000;

@@ -14,7 +14,7 @@
 
 import type { CapabilityName } from '../dsl/capabilities.ts';
 import type { ConditionSpec } from '../policy/types.ts';
-import { AF_NETLINK, O_NOCTTY, O_RDWR, O_WRITE_BITS } from './constants.ts';
+import { AF_NETLINK, NETLINK_ROUTE, O_NOCTTY, O_RDWR, O_WRITE_BITS } from './constants.ts';
 
 /** A call answered with an error instead of the violation action: its caller carries on without it. */
 export interface SoftDenial {
@@ -35,9 +35,15 @@ export const SOFT_DENIAL_ERRNO = 13;
 export const SOFT_DENIALS: readonly SoftDenial[] = [
   {
     syscall: 'socket',
-    when: [{ arg: 0, width: 32, op: 'eq', value: AF_NETLINK }],
+    when: [{ arg: 0, width: 32, op: 'eq', value: AF_NETLINK }, { arg: 2, width: 32, op: 'eq', value: NETLINK_ROUTE }],
+    unless: ['net.listen'],
+    why: "getaddrinfo's AI_ADDRCONFIG (every connect by host name) probes the interfaces over NETLINK_ROUTE and goes on without them; os.networkInterfaces() fails with it (\"Unknown system error 13\"; the runtime's violation hint names net.listen). net.listen grants the socket (net.ts: the runtime drops CAP_NET_ADMIN, so it can only read)",
+  },
+  {
+    syscall: 'socket',
+    when: [{ arg: 0, width: 32, op: 'eq', value: AF_NETLINK }, { arg: 2, width: 32, op: 'ne', value: NETLINK_ROUTE }],
     unless: [],
-    why: "getaddrinfo's AI_ADDRCONFIG (every connect by host name) probes the interfaces over NETLINK_ROUTE and goes on without them; no capability grants netlink (as root it could change routes), so os.networkInterfaces() fails",
+    why: 'any other netlink family (audit, netfilter, generic, …): nothing Node does needs one, and no capability grants one; answered like the routing probe so a library that probes one carries on',
   },
   ...(['openat', 'open'] as const).map((syscall) => ({
     syscall,
@@ -88,6 +94,6 @@ export const ALWAYS_DENIED: readonly string[] = [
   'settimeofday', 'clock_settime', 'clock_adjtime', 'adjtimex',
   'sethostname', 'setdomainname',
   'iopl', 'ioperm', 'quotactl', 'quotactl_fd', 'fanotify_init',
-  'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'setfsuid', 'setfsgid', 'setgroups', 'capset',
+  'setfsuid', 'setfsgid', 'capset',
   'lookup_dcookie', 'vhangup', 'syslog', 'uselib', '_sysctl',
 ];

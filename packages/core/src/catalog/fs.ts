@@ -5,7 +5,7 @@
  * calls `mkdir` and `readlink`, and names a table lacks (aarch64 has no legacy forms) are skipped.
  */
 
-import { FICLONE, O_WRITE_BITS } from './constants.ts';
+import { FICLONE, O_WRITE_BITS, S_IFIFO, S_IFMT } from './constants.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 /** Opening read-only: none of the write, create, truncate, append or tmpfile bits. */
@@ -38,6 +38,11 @@ export const FS_WRITE: readonly CatalogRule[] = [
   ...plain('fs.rmSync and fs.cpSync (Node 22+) walk the tree with std::filesystem, which calls the legacy stat and lstat', 'stat', 'lstat'),
   ...plain('create and remove entries (mkdir, rm, rename, link, symlink)', 'mkdir', 'mkdirat', 'rmdir', 'unlink', 'unlinkat', 'rename', 'renameat', 'renameat2', 'link', 'linkat', 'symlink', 'symlinkat'),
   ...plain('change modes, owners and times (fs.chmod, fs.chown, fs.utimes)', 'chmod', 'fchmod', 'fchmodat', 'chown', 'fchown', 'lchown', 'fchownat', 'utimensat', 'utimes', 'futimesat'),
+  ...(['mknodat', 'mknod'] as const).map((syscall) => ({
+    syscall,
+    when: [{ arg: syscall === 'mknodat' ? 2 : 1, width: 32 as const, op: 'masked_eq' as const, mask: S_IFMT, value: S_IFIFO }],
+    why: 'named pipes (mkfifo is mknodat with S_IFIFO; Landlock\'s make_fifo is part of fs.write\'s rights): the mode\'s file-type bits must be S_IFIFO, so never a character or block device (S_IFCHR, S_IFBLK), a socket or a regular file this way',
+  })),
   ...plain('file locks on descriptors the program holds', 'flock'),
   ...plain('umask is consulted by fs.mkdir/writeFile modes', 'umask'),
   { syscall: 'ioctl', when: [{ arg: 1, width: 32, op: 'eq', value: FICLONE }], why: 'fs.copyFile with COPYFILE_FICLONE shares blocks with the copy' },

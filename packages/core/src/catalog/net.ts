@@ -5,7 +5,7 @@
  * calls listed here.
  */
 
-import { AF_INET, AF_INET6, AF_UNIX, PR_CAPBSET_READ, SOCK_DGRAM, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
+import { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, NETLINK_ROUTE, PR_CAPBSET_READ, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 const IPPROTO_TCP = 6;
@@ -32,9 +32,46 @@ export const NET_CONNECT: readonly CatalogRule[] = [
   ...MESSAGES,
 ];
 
+/**
+ * os.networkInterfaces() (glibc's getifaddrs): a NETLINK_ROUTE socket, bound, asked for a dump of
+ * links and addresses with sendto, answered through recvmsg. The dump and a request that changes
+ * addresses or routes travel through the same sendto, which seccomp cannot read; the kernel
+ * performs every rtnetlink request but a GET only for a sender holding CAP_NET_ADMIN over the
+ * network namespace (rtnetlink_rcv_msg: both the socket's opener and the current task). So the
+ * socket is granted only because the runtime takes CAP_NET_ADMIN away at sandbox time, on every
+ * thread (the runtime's privileges.ts: dropped from the effective, permitted, inheritable and
+ * bounding sets, ambient with them; a restart where other threads held it; no_new_privs keeps
+ * execve from giving it back), and refuses a network namespace owned by another user namespace
+ * (whose owner holds every capability there without holding any). Nothing inside the sandbox can
+ * get it back: capset is never allowed, nor a new user namespace. What remains is reading the
+ * interface, address and route tables. Granted with net.listen: a server prints the addresses it
+ * listens on (dev servers, http-server); glibc's getaddrinfo (AI_ADDRCONFIG) uses the same socket.
+ */
+const NETLINK_ROUTE_DUMP: readonly CatalogRule[] = [
+  {
+    syscall: 'socket',
+    when: [
+      { arg: 0, width: 32, op: 'eq', value: AF_NETLINK },
+      { arg: 1, width: 32, op: 'masked_eq', mask: SOCK_TYPE_MASK, value: SOCK_RAW },
+      { arg: 2, width: 32, op: 'eq', value: NETLINK_ROUTE },
+    ],
+    why: 'os.networkInterfaces(): a NETLINK_ROUTE socket (SOCK_RAW, as glibc opens it); changes are refused by the kernel because the runtime drops CAP_NET_ADMIN',
+  },
+  {
+    syscall: 'socket',
+    when: [
+      { arg: 0, width: 32, op: 'eq', value: AF_NETLINK },
+      { arg: 1, width: 32, op: 'masked_eq', mask: SOCK_TYPE_MASK, value: SOCK_DGRAM },
+      { arg: 2, width: 32, op: 'eq', value: NETLINK_ROUTE },
+    ],
+    why: 'the same NETLINK_ROUTE socket as SOCK_DGRAM (libraries other than glibc open it so; netlink treats both alike)',
+  },
+];
+
 export const NET_LISTEN: readonly CatalogRule[] = [
   socket([AF_INET, AF_INET6], SOCK_STREAM, 'TCP server sockets (net.createServer, http.createServer)'),
   ...plain('bind, listen and accept (ports are scoped by Landlock)', 'bind', 'listen', 'accept', 'accept4'),
+  ...NETLINK_ROUTE_DUMP,
   ...SOCKET_IO,
   ...MESSAGES,
 ];
@@ -70,9 +107,3 @@ export const DNS: readonly CatalogRule[] = [
   ...MESSAGES,
 ];
 
-/*
- * Not granted by any capability: a NETLINK_ROUTE socket, which os.networkInterfaces() needs.
- * The dump it sends and a request that changes addresses or routes are the same sendto, and a
- * process running as root (CAP_NET_ADMIN) would be allowed the change, so net.* must not carry
- * it. os.networkInterfaces() therefore fails inside the sandbox.
- */

@@ -5,7 +5,7 @@
  * with a namespace flag, and clone3, whose flags the filter cannot read, answers ENOSYS (deny.ts).
  */
 
-import { CLONE_NAMESPACES, CLONE_PTRACE, CLONE_THREAD, CLONE_UNTRACED, O_RDWR, O_WRITE_BITS } from './constants.ts';
+import { CLONE_NAMESPACES, CLONE_PTRACE, CLONE_THREAD, CLONE_UNTRACED, O_RDWR, O_WRITE_BITS, PR_CAPBSET_READ } from './constants.ts';
 import { OPEN_READ_ONLY } from './fs.ts';
 import { plain, type CatalogRule } from './types.ts';
 
@@ -29,6 +29,7 @@ export const SPAWN: readonly CatalogRule[] = [
   ...plain('spawnSync and execSync run a private event loop', 'epoll_create1', 'eventfd2'),
   ...plain('a spawned Node\'s own start-up (measured: the startup sets in measured/): V8 probes memory protection keys', 'pkey_alloc', 'sysinfo', 'capget'),
   { syscall: 'prlimit64', when: [{ arg: 0, width: 32, op: 'eq', value: 0 }], why: 'a spawned Node raises its own open-file limit at start-up; only its own (pid 0), never another process\'s' },
+  { syscall: 'prctl', when: [{ arg: 0, width: 32, op: 'eq', value: PR_CAPBSET_READ }], why: "an exec'd program linked with libcap (ip, and many more) reads the capability bounding set in libcap's constructor; reading only" },
   ...plain('sleeping programs (sleep, timeouts in shell scripts)', 'clock_nanosleep', 'nanosleep'),
   ...plain('an exec\'d dynamic program\'s start-up: loader, TLS, limits (read-only), its own metadata', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'access', 'faccessat', 'readlink', 'readlinkat', 'getppid', 'getpgrp', 'getcwd', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'uname', 'sysinfo', 'statfs', 'fstatfs', 'fadvise64', 'getdents64', 'statx', 'newfstatat', 'stat', 'lstat', 'pread64'),
   ...OPEN_READ_ONLY,
