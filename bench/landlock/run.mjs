@@ -1,7 +1,7 @@
 // What Landlock costs, per Node version, side by side in interleaved rounds of fresh processes:
 // - start-up: `node program.mjs none` (unsandboxed) vs `sandbox({})` with seccomp only (Landlock
 //   turned off with SYSCAGE_LANDLOCK_ABI_LIMIT=0 and landlock: 'best-effort') vs seccomp and
-//   Landlock (below ABI 8: restrict, then restart once — Node 22/24 restart anyway for io_uring).
+//   Landlock (below ABI 8: restrict, then restart once — Node 22, 24 and 26 restart anyway for io_uring).
 // - fs-heavy work (20 rounds over 40 directories × 25 files: readdir, stat, open, read, close,
 //   plus async readFile on the threadpool), timed inside the process after the sandbox, with
 //   fs.read: ['<tree>'] under the same three set-ups.

@@ -5,7 +5,7 @@
 // NODE_EXTRA_CA_CERTS is unset in the measured processes (Node would read the whole CA bundle at
 // start-up, ~80 ms on this kind of machine, which would make every ratio look better).
 // Node 20 runs without a restart (Landlock would only repeat what seccomp stops for this
-// declaration); Node 22 and 24 restart once to start without io_uring rings.
+// declaration); Node 22, 24 and 26 restart once to start without io_uring rings.
 //   pnpm build && node bench/startup-built/run.mjs [--rounds 30] [--node 20]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

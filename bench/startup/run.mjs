@@ -1,7 +1,7 @@
 // Start-up cost of the sandbox: `node empty.mjs` against `node sandboxed.mjs` (an unbuilt program
 // that imports @syscage/runtime, compiles its policy and applies it), per Node version, in
 // interleaved rounds of fresh processes; reports medians and the median per-round ratio.
-// Node 22 and 24 pay one re-execution (their io_uring rings); below Landlock ABI 8 Node 20 does
+// Node 22, 24 and 26 pay one re-execution (their io_uring rings); below Landlock ABI 8 Node 20 does
 // too, because `sandbox({})` limits reading to the implicit set, which only Landlock enforces (to
 // start every thread inside the domain). bench/landlock separates the two costs;
 // bench/startup-built measures a built read-only CLI, which Node 20 runs without a restart.

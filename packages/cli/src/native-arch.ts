@@ -17,7 +17,7 @@ export function nativeArch(): ArchName {
 /** `--arch x86_64|aarch64`. */
 export const archOption = (): Option => new Option('--arch <arch>', 'target architecture (default: this machine\'s)').choices([...SUPPORTED_ARCHES]);
 
-/** `--node 20|22|24`. */
+/** `--node 20|22|24|26` (the measured majors). */
 export const nodeOption = (what: string): Option => new Option('--node <major>', what).choices(NODE_MAJORS.map(String));
 
 /** The `--node` value as a major, if given. */

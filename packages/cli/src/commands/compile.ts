@@ -27,7 +27,7 @@ export function compileCommand(): Command {
     .description('compile a declaration into seccomp filter bytes (or print its policy with --json)')
     .option('-o, --output <file>', 'where to write the raw filter bytes ("-" for stdout)')
     .addOption(archOption())
-    .addOption(nodeOption('Node major the program runs on (default: the union baseline of 20, 22 and 24, as the plugin builds)'))
+    .addOption(nodeOption('Node major the program runs on (default: the union baseline of 20, 22, 24 and 26, as the plugin builds)'))
     .option('--json', 'print the resolved policy (rules with conditions) and Landlock plan instead of bytes');
   addDeclarationOptions(command)
     .addHelpText('after', '\nExamples:\n  syscage compile --allow fs.read,net.connect --connect 443 -o filter.bin\n  syscage compile --read ./data --json')

@@ -2,7 +2,7 @@
  * The implicit read set: what the Node runtime itself reads after a program's sandbox starts,
  * readable without being declared (and nothing else is). Each entry says who reads it.
  * Measured by `scripts/baseline/measure-paths.mjs` (strace of the baseline workloads after the
- * program's first line) on Node 20, 22 and 24: the three read the same 23–24 paths, all covered
+ * program's first line) on Node 20, 22, 24 and 26: the four read the same 23–24 paths, all covered
  * here but os.userInfo()'s /etc/passwd, which stays fs.read's; the Node API matrix's scoped case
  * then runs ~320 operations with path lists. What Node reads at start-up is here too, by reason:
  * below Landlock ABI 8 the sandbox restarts the process inside the domain, and it starts again.
