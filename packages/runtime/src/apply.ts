@@ -15,6 +15,7 @@ import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
 import { enforcesBeyondSeccomp, landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
+import { disableCompileCache } from './compile-cache.ts';
 import { dropPrivileges } from './privileges.ts';
 import { REEXEC_ENV, reexecSelf, takeReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
@@ -172,7 +173,9 @@ export function applySandbox(prepared: PreparedSandbox): void {
   // starts without them (privileges.ts). A restarted process has nothing left to drop.
   const privileges = dropPrivileges({ netlinkRoute: prepared.grants.includes(NETLINK_ROUTE_GRANT) });
   if (marker !== undefined && privileges.dropped.length > 0) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `${privileges.dropped.join(', ')} came back after the restart.`, hint: 'Start the program without those capabilities.' });
-  const restart = rings.length > 0 || privileges.dropped.length > 0;
+  // Node's compile cache would write at exit where the declaration cannot (compile-cache.ts).
+  const compileCache = disableCompileCache(prepared.grants, prepared.landlock);
+  const restart = rings.length > 0 || privileges.dropped.length > 0 || (marker === undefined && compileCache.needsRestart);
   const landlock = marker === undefined ? enterLandlock(prepared.landlock, stage1, restart) : restartedLandlock(prepared.landlock, marker.landlockAbi);
   const filter = prepared.filter(arch);
   if (filter === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no filter for ${arch}.`, hint: `Rebuild with ${arch} among the plugin's arches.` });

@@ -12,6 +12,8 @@ export { execveProcess } from './execve.ts';
 export type { PrecompiledSandbox } from './loader.ts';
 export { missingCapability, softDenialHint, violationHint } from './violation.ts';
 export { dropPrivileges } from './privileges.ts';
+export { disableCompileCache } from './compile-cache.ts';
+export type { CompileCacheDecision } from './compile-cache.ts';
 export type { PrivilegeDrop } from './privileges.ts';
 export { installFilter, installFilterOrExit } from './seccomp.ts';
 export type { InstallOptions, InstallResult } from './seccomp.ts';

@@ -8,7 +8,7 @@
  */
 
 import { bindSelfPid, compilePolicy, type NodeMajor } from '@syscage/core';
-import { dropPrivileges, execveProcess, installFilter, restrictLandlock } from '@syscage/runtime';
+import { disableCompileCache, dropPrivileges, execveProcess, installFilter, restrictLandlock } from '@syscage/runtime';
 import { Command } from 'commander';
 import { addDeclarationOptions, resolveOptions, type DeclarationOptions } from '../declaration.ts';
 import { resolveCommand } from '../exec/command.ts';
@@ -56,6 +56,8 @@ function runExec(rawArgs: readonly string[], words: readonly string[], options: 
   try {
     // Capabilities leave this thread only; the execve below replaces every other thread.
     dropPrivileges({ netlinkRoute: resolved.grants.has('net.listen') });
+    // A Node program (or one the command starts) must not write its compile cache where it cannot.
+    disableCompileCache([...resolved.grants], landlock.plan);
     restrictLandlock(landlock.plan, { allThreads: false, placeholders: landlock.placeholders });
     installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch });
   } catch (error) {
