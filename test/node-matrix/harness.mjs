@@ -201,10 +201,11 @@ async function runVersion(node, selected, batch) {
     for (const cap of op.needs) {
       const reason = skipAll ?? op.inseparable?.[cap];
       const key = caseKey(op.name, cap);
-      verdicts.deniedKill[cap] = reason ? skip(reason) : deniedKillVerdict(/** @type {OpResult} */ (deniedKill.get(key)));
+      const soft = op.softDenied?.[cap];
+      verdicts.deniedKill[cap] = reason ? skip(reason) : deniedKillVerdict(/** @type {OpResult} */ (deniedKill.get(key)), soft);
       const ref = /** @type {OpResult} */ (reference.get(op.name));
-      verdicts.deniedErrno[cap] = reason ? skip(reason) : deniedErrnoVerdict(/** @type {OpResult} */ (deniedErrno.get(key)), ref, op.deniedAs);
-      verdicts.complement[cap] = reason ? skip(reason) : deniedErrnoVerdict(/** @type {OpResult} */ (complement.get(key)), ref, op.deniedAs);
+      verdicts.deniedErrno[cap] = reason ? skip(reason) : deniedErrnoVerdict(/** @type {OpResult} */ (deniedErrno.get(key)), ref, op.deniedAs, soft);
+      verdicts.complement[cap] = reason ? skip(reason) : deniedErrnoVerdict(/** @type {OpResult} */ (complement.get(key)), ref, op.deniedAs, soft);
     }
     return verdicts;
   });

@@ -44,6 +44,9 @@ import proc from './ops/proc.mjs';
  *   case is skipped with that reason.
  * @property {string} [deniedAlways]  a deliberate decision that no declaration allows this
  *   operation, with the reason: its only case is "stopped (SIGSYS) with every capability declared".
+ * @property {Partial<Record<Capability, string>>} [softDenied]  needed capabilities whose absence the
+ *   sandbox answers with EACCES in either mode (core's deny.ts soft denials), with the reason: an
+ *   EACCES failure is their denied case.
  * @property {{ codes: string[], why: string }} [deniedAs]  errno mode: the error codes this API
  *   reports instead of EPERM when a syscall it makes is denied (it translates the failure), and
  *   why. Accepted as a denial, and reported as such.

@@ -72,6 +72,21 @@ export function hasEacces(error) {
 }
 
 /**
+ * A soft denial (core's deny.ts): the sandbox answers EACCES in either mode for a call its caller
+ * survives, and the operation declares it (`Operation.softDenied`). Node reports some of these by
+ * the bare errno ("Unknown system error 13").
+ *
+ * @param {Record<string, any> | undefined} error
+ * @param {string | undefined} why  the operation's reason; undefined: not a soft denial.
+ * @returns {Verdict | undefined}
+ */
+function softDenial(error, why) {
+  if (why === undefined || error === undefined) return undefined;
+  if (!hasEacces(error) && error.errno !== 13 && !/unknown system error 13\b/i.test(String(error.message ?? ''))) return undefined;
+  return { status: 'pass', kind: 'soft', detail: `answered EACCES (${why}): ${errorText(error)}` };
+}
+
+/**
  * A denial by Landlock: the operation failed with EACCES in a process whose Landlock domain is
  * applied. Paths, executables and TCP ports are Landlock's, so that is how they are refused.
  *
@@ -147,16 +162,18 @@ export function deniedAlwaysVerdict(result, why) {
 }
 
 /**
- * Denied, kill mode: the child must die of SIGSYS while the operation runs.
+ * Denied, kill mode: the child must die of SIGSYS while the operation runs (or, for a soft
+ * denial the operation declares, fail with EACCES).
  *
  * @param {OpResult} result
+ * @param {string} [soft]  `Operation.softDenied` for the missing capability.
  * @returns {Verdict}
  */
-export function deniedKillVerdict({ events, run }) {
+export function deniedKillVerdict({ events, run }, soft) {
   if (!events.started) return run.signal === 'SIGSYS' ? fail('early-kill', `killed by SIGSYS before the operation started: ${exitText(run)}`) : notApplied(run) ?? fail('not-stopped', `the operation never started: ${exitText(run)}`);
   if (events.end?.ok) return fail('escape', `succeeded without the capability (returned ${JSON.stringify(events.end.value)})`);
   if (events.end === undefined && run.signal === 'SIGSYS') return pass(exitText(run));
-  if (events.end !== undefined) return landlockDenial(run, events.end.error) ?? fail('not-stopped', `failed instead of being killed: ${errorText(events.end.error)}`);
+  if (events.end !== undefined) return softDenial(events.end.error, soft) ?? landlockDenial(run, events.end.error) ?? fail('not-stopped', `failed instead of being killed: ${errorText(events.end.error)}`);
   return fail('wrong-signal', `not killed by SIGSYS: ${exitText(run)}`);
 }
 
@@ -170,9 +187,10 @@ export function deniedKillVerdict({ events, run }) {
  * @param {OpResult} result
  * @param {OpResult} reference  the unsandboxed run.
  * @param {import('./operations.mjs').Operation['deniedAs']} [deniedAs]
+ * @param {string} [soft]  `Operation.softDenied` for the missing capability.
  * @returns {Verdict}
  */
-export function deniedErrnoVerdict({ events, run }, reference, deniedAs) {
+export function deniedErrnoVerdict({ events, run }, reference, deniedAs, soft) {
   if (run.signal === 'SIGSYS') return fail('killed-in-errno', `killed by SIGSYS in errno mode: ${exitText(run)}`);
   const missing = notApplied(run);
   if (missing) return missing;
@@ -187,6 +205,8 @@ export function deniedErrnoVerdict({ events, run }, reference, deniedAs) {
   if (events.end !== undefined) {
     const code = events.end.error?.code;
     const translated = deniedAs !== undefined && !hasEperm(events.end.error) && deniedAs.codes.includes(code);
+    const softly = softDenial(events.end.error, soft);
+    if (softly !== undefined && survived) return softly;
     const landlock = hasEperm(events.end.error) ? undefined : landlockDenial(run, events.end.error);
     if (landlock !== undefined && survived) return landlock;
     if (!translated && !hasEperm(events.end.error)) return fail('wrong-error', `failed without EPERM: ${errorText(events.end.error)}`);

@@ -5,7 +5,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
-import { fstatSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readv, readvSync, writeSync } from 'node:fs';
+import { open as openHandle } from 'node:fs/promises';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import readline from 'node:readline';
@@ -273,8 +274,6 @@ const memory = define([], {
   },
 });
 
-/** No capability grants a NETLINK_ROUTE socket (see catalog/deny.ts): these fail under any declaration. */
-const netlink = 'no capability grants the NETLINK_ROUTE socket it needs; the sandbox answers EACCES (packages/core/src/catalog/deny.ts)';
 /** os.userInfo() asks the name service (nscd over a unix socket, then /etc/passwd): dns. */
 /** process.report lists network interfaces when it can; the refused netlink socket leaves them out. */
 const report = define([], {
@@ -288,8 +287,67 @@ const nameService = define(['dns'], {
   },
 });
 
+/** Reading on a descriptor the baseline lets the process open (/proc/self is in the implicit read set). */
+const heldFile = (/** @type {(fd: number) => Promise<string> | string} */ read) => async () => {
+  const fd = openSync('/proc/self/status', 'r');
+  try {
+    return await read(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+const parts = () => [Buffer.alloc(2), Buffer.alloc(3)];
+
+const heldDescriptors = define([], {
+  // readv(2): without a position these are not preadv (catalog/baseline.ts).
+  'fs.readvSync.held': heldFile((fd) => {
+    const buffers = parts();
+    return `${readvSync(fd, buffers)} ${buffers.join('|')}`;
+  }),
+  'fs.readv.callback-held': heldFile(async (fd) => {
+    const { bytesRead, buffers } = await new Promise((resolve, reject) => readv(fd, parts(), (error, bytesRead, buffers) => (error ? reject(error) : resolve({ bytesRead, buffers }))));
+    return `${bytesRead} ${buffers.join('|')}`;
+  }),
+  'filehandle.readv.held': async () => {
+    const handle = await openHandle('/proc/self/status', 'r');
+    try {
+      const { bytesRead, buffers } = await handle.readv(parts());
+      return `${bytesRead} ${buffers.join('|')}`;
+    } finally {
+      await handle.close();
+    }
+  },
+});
+
+const ownProcess = define([], {
+  // setpriority on the process itself only (catalog/baseline.ts); the same value, so nothing changes.
+  'os.setPriority.self': async () => {
+    os.setPriority(os.getPriority());
+    return os.getPriority();
+  },
+  'os.setPriority.own-pid': async () => {
+    os.setPriority(process.pid, os.getPriority(process.pid));
+    return os.getPriority(process.pid);
+  },
+  // Privilege drops are in the baseline (catalog/baseline.ts); to the ids the process has, so the
+  // batch's other operations run as before. glibc makes the call on every thread (setxid).
+  'process.setuid-setgid.same-ids': async () => {
+    process.setegid(process.getegid());
+    process.seteuid(process.geteuid());
+    process.setgid(process.getgid());
+    process.setuid(process.getuid());
+    return [process.getuid(), process.geteuid(), process.getgid(), process.getegid()].join(',');
+  },
+});
+
 const deniedByDesign = define([], {
-  'os.networkInterfaces': { deniedAlways: netlink, run: async () => Object.keys(os.networkInterfaces()).includes('lo') },
+  'os.setPriority.other-pid': {
+    deniedAlways: 'setpriority only on the process itself (packages/core/src/catalog/baseline.ts); another process, here the parent, stays denied',
+    run: async () => {
+      os.setPriority(process.ppid, os.getPriority(process.ppid));
+      return os.getPriority(process.ppid);
+    },
+  },
 });
 
 const recent = define([], {
@@ -299,4 +357,4 @@ const recent = define([], {
 });
 
 /** @type {import('../operations.mjs').Operation[]} */
-export default [...timers, ...proc, ...osFacts, ...time, ...memory, ...report, ...nameService, ...deniedByDesign, ...recent];
+export default [...timers, ...proc, ...osFacts, ...time, ...memory, ...report, ...nameService, ...heldDescriptors, ...ownProcess, ...deniedByDesign, ...recent];

@@ -7,6 +7,7 @@
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import net from 'node:net';
+import os from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
@@ -312,4 +313,14 @@ async function withUnix(srv, path, use) {
 }
 
 /** @type {import('../operations.mjs').Operation[]} */
-export default [...client, ...server, ...roundTrips, ...udp, ...unixOnPaths.map((op) => ({ ...op, inseparable: { ...op.inseparable, 'fs.write': UNLINK } })), ...unix];
+/** Without net.listen the NETLINK_ROUTE socket is answered EACCES in either mode (core's deny.ts). */
+const NETLINK_SOFT = 'the NETLINK_ROUTE socket is a soft denial without net.listen: Node reports "Unknown system error 13"';
+const interfaces = define(['net.listen'], {
+  'os.networkInterfaces': {
+    softDenied: { 'net.listen': NETLINK_SOFT },
+    // Names and the whole answer's size; the runtime's privileges test compares the answer exactly.
+    run: async () => `${Object.keys(os.networkInterfaces()).sort().join(',')} ${JSON.stringify(os.networkInterfaces()).length}`,
+  },
+});
+
+export default [...client, ...server, ...roundTrips, ...udp, ...interfaces, ...unixOnPaths.map((op) => ({ ...op, inseparable: { ...op.inseparable, 'fs.write': UNLINK } })), ...unix];

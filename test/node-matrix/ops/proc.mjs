@@ -6,6 +6,7 @@
  */
 import childProcess from 'node:child_process';
 import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
@@ -151,6 +152,22 @@ const spawnReading = define(['spawn', 'fs.read'], {
   },
 });
 
+/**
+ * mkfifo is mknodat(S_IFIFO), fs.write's (catalog/fs.ts). Node has no mkfifo, so the coreutils
+ * program makes it, inside the inherited sandbox: a kill lands in that child, and is relayed here
+ * so the verdict sees the sandbox's answer.
+ */
+const fifo = define(['spawn', 'fs.write'], {
+  'mkfifo.child': async (ctx) => {
+    const path = join(ctx.dir, 'fifo');
+    const run = childProcess.spawnSync('mkfifo', [path], { encoding: 'utf8' });
+    if (run.error) throw run.error;
+    if (run.signal === 'SIGSYS') process.kill(process.pid, 'SIGSYS');
+    if (run.status !== 0) throw Object.assign(new Error(`mkfifo exited with ${run.status ?? run.signal}: ${run.stderr.trim()}`), { code: 'CHILD_FAILED' });
+    return statSync(path).isFIFO();
+  },
+});
+
 const workerFiles = define(['worker', 'fs.read'], {
   'worker.from-file': {
     deniedAs: { codes: ['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'], why: "Node's module resolver reports a failed stat as a missing module" },
@@ -237,4 +254,4 @@ const terminalBaseline = define([], {
 /** Terminal modes (raw mode) are in the baseline: Node restores them at exit on any terminal. */
 const MODES = 'setting terminal modes is in the baseline (Node restores them at exit whenever stdio is a terminal)';
 
-export default [...spawn, ...spawnReading, ...workers, ...workerFiles, ...signals, ...signalChildren, ...terminalNeeds.map((op) => ({ ...op, inseparable: { ...op.inseparable, tty: MODES } })), ...terminalBaseline];
+export default [...spawn, ...spawnReading, ...fifo, ...workers, ...workerFiles, ...signals, ...signalChildren, ...terminalNeeds.map((op) => ({ ...op, inseparable: { ...op.inseparable, tty: MODES } })), ...terminalBaseline];
