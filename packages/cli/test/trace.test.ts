@@ -67,3 +67,16 @@ describe('trace', () => {
     expect([run.code, run.stderr]).toEqual([1, 'syscage: strace not found; install it: apt-get install strace\n']);
   });
 });
+
+describe('trace of os.networkInterfaces()', () => {
+  it('names net.listen for the interface dump, and the suggestion prints the same interfaces', async () => {
+    const lister = join(program, 'interfaces.mjs');
+    writeFileSync(lister, "import os from 'node:os';\nconsole.log(JSON.stringify(os.networkInterfaces()));\n");
+    const run = await runCli(['trace', '--json', '--', process.execPath, lister], { cwd });
+    expect(run.code).toBe(0);
+    const traced = JSON.parse(run.stdout) as { declaration: unknown; exec: string; unexplained: unknown[] };
+    expect(traced).toMatchObject({ declaration: { net: { listen: true } }, unexplained: [] });
+    const sandboxed = await runCli(traced.exec.split(' ').slice(1), { cwd });
+    expect([sandboxed.code, sandboxed.signal, sandboxed.stdout]).toEqual([0, null, run.stderr]);
+  }, 60_000);
+});

@@ -4,7 +4,9 @@
  * policy of each capability alone; a call the empty declaration would stop is explained by the
  * capabilities that allow it, and the fewest are chosen: calls only one capability allows first,
  * then the capability a socket's use calls for (connect on a TCP socket is net.connect, on UDP
- * to port 53 dns), then the least powerful that covers the rest. Landlock side: the paths, ports
+ * to port 53 dns), then the least powerful that covers the rest; a NETLINK_ROUTE socket the
+ * sandbox would answer EACCES counts as net.listen's when the program dumps the links
+ * (os.networkInterfaces()), not when glibc only probes addresses. Landlock side: the paths, ports
  * and programs in facts.ts become the lists. Finally the suggestion is checked against every call:
  * what it still stops is reported as unexplained.
  */
@@ -31,6 +33,9 @@ import { declarationFromGrants } from '../grants.ts';
 import { seccompData } from './args.ts';
 import type { TraceFacts } from './facts.ts';
 import type { SyscallEvent } from './strace.ts';
+
+const AF_NETLINK = 16n;
+const NETLINK_ROUTE = 0n;
 
 /** Least powerful first: the order in which an ambiguous call is attributed. */
 const PREFERENCE: readonly CapabilityName[] = ['fs.read', 'tty', 'worker', 'net.connect', 'net.udp', 'dns', 'net.unix', 'net.listen', 'signal', 'spawn', 'fs.write'];
@@ -82,13 +87,19 @@ export function inferDeclaration(events: readonly SyscallEvent[], facts: TraceFa
   const needs: Array<{ event: SyscallEvent; candidates: CapabilityName[] }> = [];
   const unknown: SyscallEvent[] = [];
   const answered: SyscallEvent[] = [];
+  // The NETLINK_ROUTE socket is answered EACCES without net.listen, and glibc's getaddrinfo goes
+  // on without it (an address probe, RTM_GETADDR). A link dump (RTM_GETLINK) is getifaddrs:
+  // os.networkInterfaces(), which fails without it, so it calls for net.listen.
+  const interfaceDump = events.some((event) => /^send(to|msg)$/.test(event.name) && event.args.some((arg) => /nlmsg_type=(?:RTM_GETLINK|0x12)\b/.test(arg)));
+  const routeSockets: SyscallEvent[] = [];
   for (const event of events) {
     const data = seccompData(event, target.arch, tgidOf.get(event.tid) ?? event.tid);
     if (data === undefined) continue;
     const action = evaluatePolicy(base, arch, data);
     if (action.kind === 'ALLOW') continue;
     if (action.kind === 'ERRNO' && action.errno !== 1) {
-      answered.push(event);
+      if (interfaceDump && event.name === 'socket' && data.args?.[0] === AF_NETLINK && data.args[2] === NETLINK_ROUTE) routeSockets.push(event);
+      else answered.push(event);
       continue;
     }
     const candidates = CAPABILITY_NAMES.filter((name) => evaluatePolicy(alone.get(name) as Policy, arch, data).kind === 'ALLOW');
@@ -109,6 +120,7 @@ export function inferDeclaration(events: readonly SyscallEvent[], facts: TraceFa
     const use = facts.socketOf.get(event)?.use ?? defaultUse(facts.socketOf.get(event));
     if (use !== undefined && candidates.includes(use)) note(use, show(event));
   }
+  if (routeSockets.length > 0) note('net.listen', `os.networkInterfaces(): ${show(routeSockets[0] as SyscallEvent)} and a link dump (RTM_GETLINK)`);
   const scopes = scopeLists(facts, target);
   if (scopes.read.length > 0) note('fs.read', `reads ${scopes.read[0]}`);
   if (scopes.write.length > 0) note('fs.write', `writes under ${scopes.write[0]}`);
