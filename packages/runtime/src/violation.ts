@@ -2,6 +2,8 @@
  * Names the missing capability when the sandbox answers EPERM (`onViolation: 'errno'`). Node
  * already reports `syscall`, `path`, `address` and `port` on such errors; this maps them to a
  * capability. It is a hint, not a verdict: an EPERM can also come from ordinary file permissions.
+ * No hint where no capability would help (os.setPriority on another process: the sandbox allows
+ * it on the process itself only).
  */
 
 interface ErrorFacts {
@@ -21,7 +23,7 @@ const BY_SYSCALL: Readonly<Record<string, string>> = {
   realpath: 'fs.read', watch: 'fs.read', statfs: 'fs.read', read: 'fs.read',
   connect: 'net.connect', bind: 'net.listen', listen: 'net.listen', accept: 'net.listen', send: 'net.udp', recvmsg: 'net.udp',
   getaddrinfo: 'dns', getnameinfo: 'dns', queryA: 'dns', queryAaaa: 'dns', queryAny: 'dns',
-  spawn: 'spawn', spawnSync: 'spawn', kill: 'signal', uv_os_setpriority: 'signal',
+  spawn: 'spawn', spawnSync: 'spawn', kill: 'signal',
 };
 
 /** The capability an EPERM error most likely lacked, or undefined when it cannot tell. */
