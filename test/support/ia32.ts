@@ -26,26 +26,34 @@ const repoRoot = resolve(here, '../..');
 const source = join(here, 'ia32-probe.c');
 const gccFlags = ['-O2', '-Wall', '-Wextra', '-std=gnu11'];
 
-let detected: Promise<Ia32Emulation> | undefined;
+let probed: Promise<Ia32Emulation> | undefined;
 
 /**
- * Runs the probe once per process. Resolves `{ ok: false }` when `int $0x80` faults (or the
- * variable says to assume so), or when the probe cannot be built or run here (not x86_64 Linux,
- * no gcc), with the reason; rejects when the probe ends any other way, which no kernel should do.
+ * What the tests go by: `{ ok: false }` when `SYSCAGE_TEST_ASSUME_NO_IA32=1`, else the probe's
+ * answer (`probeIa32Emulation`).
  *
  * @example
  * const ia32 = await detectIa32Emulation();
  * it.skipIf(!ia32.ok)(`int $0x80 is killed${ia32.ok ? '' : ` (skipped: ${ia32.reason})`}`, ...);
  */
 export function detectIa32Emulation(): Promise<Ia32Emulation> {
-  detected ??= detect();
-  return detected;
+  if (process.env.SYSCAGE_TEST_ASSUME_NO_IA32 === '1') {
+    return Promise.resolve({ ok: false, reason: `${NO_IA32} (assumed: SYSCAGE_TEST_ASSUME_NO_IA32=1)` });
+  }
+  return probeIa32Emulation();
 }
 
-async function detect(): Promise<Ia32Emulation> {
-  if (process.env.SYSCAGE_TEST_ASSUME_NO_IA32 === '1') {
-    return { ok: false, reason: `${NO_IA32} (assumed: SYSCAGE_TEST_ASSUME_NO_IA32=1)` };
-  }
+/**
+ * Runs the probe (once per process), whatever the environment says. Resolves `{ ok: false }` when
+ * `int $0x80` faults, or when the probe cannot be built or run here (not x86_64 Linux, no gcc),
+ * with the reason; rejects when the probe ends any other way, which no kernel should do.
+ */
+export function probeIa32Emulation(): Promise<Ia32Emulation> {
+  probed ??= probe();
+  return probed;
+}
+
+async function probe(): Promise<Ia32Emulation> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return { ok: false, reason: `int $0x80 is an x86_64 entry; this is ${process.platform}-${process.arch}` };
   }
