@@ -37,7 +37,7 @@ export function otherNodes(): Array<{ major: number; version: string; path: stri
 export type ProgramRun = Omit<NodeRun, 'pid'>;
 
 /** Runs `node file ...args` in a child process, without NODE_OPTIONS or NODE_PATH from this one. */
-export function runProgram(file: string, args: readonly string[], options: { node?: string; env?: Record<string, string> } = {}): Promise<ProgramRun> {
+export function runProgram(file: string, args: readonly string[], options: { node?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<ProgramRun> {
   return runNode([file, ...args], { ...options, node: options.node ?? 'node' }).then(withoutPid);
 }
 

@@ -30,6 +30,8 @@ export interface BuildInput {
   readonly plugin?: Options;
   /** Modules left external besides Node builtins and `@syscage/runtime`. */
   readonly external?: readonly string[];
+  /** Let the configuration bundle `@syscage/runtime` (the plugin must keep it external anyway). */
+  readonly bundleRuntime?: boolean;
   /** A TypeScript entry's decorators: `experimentalDecorators` or standard (only bundlers with a TS compiler). */
   readonly decorators?: 'legacy' | 'standard';
   /** Put the entry's output in this subdirectory of `outDir`, and chunks at its top (the lint's "outside" case). */
@@ -63,8 +65,9 @@ export interface Bundler {
 }
 
 const RUNTIME = /^@syscage\/runtime(\/.*)?$/;
+const runtimeExternal = (input: BuildInput, request: string): boolean => !input.bundleRuntime && RUNTIME.test(request);
 const fileName = (input: BuildInput): string => `${input.entryDir ? `${input.entryDir}/` : ''}main.${input.format === 'esm' ? 'mjs' : 'cjs'}`;
-const rollupExternal = (input: BuildInput) => (id: string) => id.startsWith('node:') || RUNTIME.test(id) || (input.external ?? []).includes(id);
+const rollupExternal = (input: BuildInput) => (id: string) => id.startsWith('node:') || runtimeExternal(input, id) || (input.external ?? []).includes(id);
 
 /** Webpack and Rspack share their configuration shape. */
 function webpackConfig(input: BuildInput, plugin: unknown): Record<string, unknown> {
@@ -79,7 +82,7 @@ function webpackConfig(input: BuildInput, plugin: unknown): Record<string, unkno
     output: { path: input.outDir, filename: fileName(input), chunkFilename: `[id].chunk.${esm ? 'mjs' : 'cjs'}`, module: esm, chunkFormat: esm ? 'module' : 'commonjs', library: { type: esm ? 'module' : 'commonjs2' } },
     externalsPresets: { node: true },
     ...(input.decorators ? { module: { rules: [{ test: /\.ts$/, loader: 'builtin:swc-loader', options: swcDecorators(input.decorators) }] } } : {}),
-    externals: [({ request }: { request?: string }, callback: (error?: Error | null, result?: string) => void) => (request && (RUNTIME.test(request) || (input.external ?? []).includes(request)) ? callback(null, `${type} ${request}`) : callback())],
+    externals: [({ request }: { request?: string }, callback: (error?: Error | null, result?: string) => void) => (request && (runtimeExternal(input, request) || (input.external ?? []).includes(request)) ? callback(null, `${type} ${request}`) : callback())],
     optimization: { minimize: false },
     ...(esm ? { experiments: { outputModule: true } } : {}),
     plugins: [plugin],
@@ -165,7 +168,7 @@ function esbuildOptions(input: BuildInput) {
     target: 'node20',
     format: input.format,
     logLevel: 'silent' as const,
-    external: ['@syscage/runtime', '@syscage/runtime/*', ...(input.external ?? [])],
+    external: [...(input.bundleRuntime ? [] : ['@syscage/runtime', '@syscage/runtime/*']), ...(input.external ?? [])],
     ...(input.decorators ? { tsconfigRaw: { compilerOptions: { experimentalDecorators: input.decorators === 'legacy' } } } : {}),
     plugins: [esbuildPlugin({ root: input.app, ...input.plugin })],
   };
