@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLERS, type Bundler } from '../../packages/plugin/test/bundlers.ts';
+import { CLI } from '../../packages/cli/test/run-cli.ts';
+import { runNode } from '../support/run-node.ts';
 import { REPO, embeddedPayloads, gateOf, otherNodes, runProgram } from './harness.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'syscage-shapes-'));
@@ -143,6 +145,18 @@ describe.each(SHAPES.map((shape) => [nameOf(shape), shape] as const))('%s', (_, 
 
   it("keeps the project's .env unreadable (Landlock: EACCES)", async () => {
     expect(await run(['env'])).toMatchObject({ code: 0, stdout: 'env EACCES\n' });
+  });
+});
+
+describe('syscage inspect', () => {
+  const shapes = SHAPES.filter((s) => s.bundleRuntime && s.depsExternal && s.sideEffects === 'false');
+  it.each(shapes.map((shape) => [nameOf(shape), shape] as const))('%s: verifies the output through its gate', async (_, shape) => {
+    const project = projects[shape.sideEffects];
+    const { file } = await shape.bundler.build({ app: project, entry: 'src/main.js', outDir: join(project, 'dist', `inspect-${shape.bundler.name}-${shape.format}`), format: shape.format, bundleRuntime: true, external: ['dep-esm', 'dep-cjs'] });
+    const run = await runNode([CLI, 'inspect', file], { env: { NO_COLOR: '1' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`ok       gate: the output loads ${file}.syscage.${shape.format === 'esm' ? 'mjs' : 'cjs'} as its first statement`);
+    expect(run.stdout).toContain('verified: the embedded sandbox is what its declaration compiles to.');
   });
 });
 

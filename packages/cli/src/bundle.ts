@@ -1,13 +1,16 @@
 /**
- * Reads what a bundle built with `@syscage/plugin` embeds: every `applyPrecompiled({...})` call's
+ * Reads what a bundle built with `@syscage/plugin` embeds: the gate it loads as its first
+ * statement (`<output>.syscage.mjs` or `.cjs` beside it), every `applyPrecompiled({...})` call's
  * literal argument (the plugin writes it as JSON; a bundler may reprint it as a JS object literal
  * or rename the function, so both are read), and the `<output>.syscage.json` manifest beside it.
  * It parses data only: nothing in a bundle is evaluated.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { LandlockPlan } from '@syscage/core';
 import { failure } from './exit-codes.ts';
+import { readInput } from './read-input.ts';
 
 /** `@syscage/runtime/loader`'s `PrecompiledSandbox`, plus the Landlock plan newer plugins embed. */
 export interface EmbeddedPayload {
@@ -31,6 +34,28 @@ export interface ManifestSummary {
 }
 
 const CALL = /applyPrecompiled[\w$]*\)?\(\s*\{/g;
+
+/** The output's first statement, when it loads a gate: after a `#!` line, comments and `'use strict'`. */
+const GATE_FIRST = /^(?:#![^\n]*\n)?(?:\s+|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.cjs)\4\s*\))/;
+
+/** A built output as `inspect` and `disasm` read it. */
+export interface BundleText {
+  /** The gate's text (when the output loads one first), then the output's. */
+  readonly text: string;
+  /** The gate the output loads as its first statement, as a path beside `file`. */
+  readonly gate: string | undefined;
+}
+
+/** Reads `file` and the gate it loads first, if any. */
+export function readBundle(file: string): BundleText {
+  const own = readInput(file).toString('utf8');
+  const match = GATE_FIRST.exec(own);
+  const specifier = match?.[3] ?? match?.[5];
+  if (specifier === undefined) return { text: own, gate: undefined };
+  const gate = join(dirname(file), specifier);
+  if (!existsSync(gate)) throw failure(`${file} loads its sandbox from ${gate}, which does not exist: the program cannot start.`, 'Copy the gate file with the output, or rebuild.');
+  return { text: `${readFileSync(gate, 'utf8')}\n${own}`, gate };
+}
 
 /** True when `text` looks like a bundle with a syscage loader in it. */
 export function looksLikeBundle(text: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * inspect on a real bundle: built with esbuild and @syscage/plugin in a scratch directory (the
- * runtime left external: the bundle is read, never run), verified; then one byte of the embedded
+ * bundle is read, never run), verified through the gate it loads first; then one byte of the gate's
  * base64 filter flipped, which must exit 3. disasm of the same bundle shows each embedded filter.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,15 @@ beforeAll(async () => {
   await build({ absWorkingDir: dir, entryPoints: ['src/main.js'], bundle: true, platform: 'node', format: 'esm', outfile: bundle, external: ['@syscage/runtime', '@syscage/runtime/*'], plugins: [syscage({ root: dir })], logLevel: 'silent' });
 }, 60_000);
 
-/** The bundle with one character of the x86_64 filter's base64 changed. */
+/** A copy of the bundle at `file` whose gate (a copy beside it) has one character of the x86_64 filter's base64 changed. */
+function copyTampered(file: string): void {
+  const gate = readFileSync(`${bundle}.syscage.mjs`, 'utf8');
+  writeFileSync(`${file}.syscage.mjs`, tamper(gate));
+  const name = file.split('/').at(-1) ?? '';
+  writeFileSync(file, readFileSync(bundle, 'utf8').replace('./main.js.syscage.mjs', `./${name}.syscage.mjs`));
+}
+
+/** `code` with one character of the x86_64 filter's base64 changed. */
 function tamper(code: string): string {
   const match = /"x86_64":\s*"([A-Za-z0-9+/]{40})/.exec(code);
   if (!match) throw new Error('no x86_64 filter in the bundle');
@@ -37,6 +45,7 @@ describe('inspect', () => {
     expect(run.stdout).toMatch(/x86_64 {3}sha256 [0-9a-f]{64}/);
     expect(run.stdout).toContain('path ./data: read_file read_dir (fs.read)');
     expect(run.stdout).toContain('port 443: connect_tcp (net.connect)');
+    expect(run.stdout).toContain(`ok       gate: the output loads ${bundle}.syscage.mjs as its first statement, before any other module`);
     expect(run.stdout).toContain('verified: the embedded sandbox is what its declaration compiles to.');
   });
 
@@ -49,7 +58,7 @@ describe('inspect', () => {
 
   it('exits 3 when a byte of an embedded filter was changed', async () => {
     const tampered = join(dir, 'dist/tampered.js');
-    writeFileSync(tampered, tamper(readFileSync(bundle, 'utf8')));
+    copyTampered(tampered);
     writeFileSync(`${tampered}.syscage.json`, readFileSync(`${bundle}.syscage.json`));
     const run = await runCli(['inspect', tampered]);
     expect(run.code).toBe(3);
@@ -60,7 +69,7 @@ describe('inspect', () => {
 
   it('exits 3 without a manifest too: the bytes are checked against the embedded grants', async () => {
     const lone = join(dir, 'lone.js');
-    writeFileSync(lone, tamper(readFileSync(bundle, 'utf8')));
+    copyTampered(lone);
     const run = await runCli(['inspect', lone]);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain('from the grants; no manifest beside the bundle');

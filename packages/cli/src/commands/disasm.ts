@@ -6,7 +6,7 @@
 
 import { ARCHES, SUPPORTED_ARCHES, decodeProgram, disassemble, getArch, type ArchName, type SockFilter } from '@syscage/core';
 import { Command } from 'commander';
-import { findPayloads, looksLikeBundle } from '../bundle.ts';
+import { findPayloads, looksLikeBundle, readBundle } from '../bundle.ts';
 import { failure, usageError } from '../exit-codes.ts';
 import { archOption } from '../native-arch.ts';
 import { out, printJson } from '../output.ts';
@@ -42,9 +42,9 @@ export function disasmCommand(): Command {
 
 function disasmFile(file: string, options: DisasmOptions): Listing[] {
   const bytes = readInput(file);
-  const text = bytes.toString('latin1');
-  if (looksLikeBundle(text)) {
-    const payloads = findPayloads(bytes.toString('utf8'));
+  const bundle = looksLikeBundle(bytes.toString('latin1')) ? bytes.toString('utf8') : readBundle(file).text;
+  if (looksLikeBundle(bundle)) {
+    const payloads = findPayloads(bundle);
     return payloads.flatMap((payload, index) => {
       const label = payloads.length > 1 ? ` #${index + 1}` : '';
       const sets = [['filter', payload.filters] as const, ...(options.stage1 ? [['stage1 filter', payload.stage1] as const] : [])];

@@ -11,10 +11,9 @@
 import { createHash } from 'node:crypto';
 import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities, isSyscageError, type ArchName, type NodeMajor, type ResolvedCapabilities } from '@syscage/core';
 import { Command } from 'commander';
-import { findPayloads, looksLikeBundle, readManifest, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
+import { findPayloads, looksLikeBundle, readBundle, readManifest, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
 import { EXIT, failure } from '../exit-codes.ts';
 import { out, printJson, toJson } from '../output.ts';
-import { readInput } from '../read-input.ts';
 import { declarationFromGrants } from '../grants.ts';
 
 interface Check {
@@ -42,12 +41,12 @@ export function inspectCommand(): Command {
     .argument('<bundle>', 'a JavaScript bundle built with @syscage/plugin')
     .option('--json', 'print the report as JSON')
     .action((bundle: string, options: { json?: boolean }) => {
-      const text = readInput(bundle).toString('utf8');
+      const { text, gate } = readBundle(bundle);
       if (!looksLikeBundle(text)) throw failure(`${bundle} has no syscage loader: it was not built with @syscage/plugin, or its entry declares no sandbox.`);
       const manifest = readManifest(bundle);
       const payloads = findPayloads(text);
-      const reports = payloads.map((payload) => inspectPayload(payload, payloads.length === 1 ? manifest : undefined));
-      if (options.json) printJson({ bundle, manifest: manifest === undefined ? null : `${bundle}.syscage.json`, sandboxes: reports });
+      const reports = payloads.map((payload) => inspectPayload(payload, payloads.length === 1 ? manifest : undefined, gate));
+      if (options.json) printJson({ bundle, gate: gate ?? null, manifest: manifest === undefined ? null : `${bundle}.syscage.json`, sandboxes: reports });
       else process.stdout.write(reports.map((report, i) => formatReport(bundle, report, payloads.length > 1 ? i + 1 : undefined, manifest !== undefined)).join('\n'));
       if (reports.some((report) => report.checks.some((check) => !check.ok))) process.exitCode = EXIT.tampered;
     });
@@ -56,8 +55,9 @@ export function inspectCommand(): Command {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const decode = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
-function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined): Report {
+function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined, gate: string | undefined): Report {
   const checks: Check[] = [];
+  if (gate !== undefined) checks.push({ what: 'gate', ok: true, detail: `the output loads ${gate} as its first statement, before any other module` });
   const fromGrants = resolveFromGrants(payload);
   const node = typeof manifest?.node === 'number' ? (manifest.node as NodeMajor) : undefined;
   const policy = buildPolicy(fromGrants, node === undefined ? {} : { node });
