@@ -13,12 +13,13 @@ describe('privileges', () => {
     expect(parseCapabilities('Name:\tnode\n')).toBeUndefined();
   });
 
-  it('drops CAP_NET_ADMIN from anyone; CAP_SETUID/CAP_SETGID only without root\'s overrides', () => {
-    expect(capabilitiesToDrop(sets(0n))).toEqual([]);
-    expect(capabilitiesToDrop(sets(0x1fffeffffffn))).toEqual([12]);
-    expect(capabilitiesToDrop(sets(bits(6, 7, 10)))).toEqual([7, 6]);
-    expect(capabilitiesToDrop(sets(bits(1, 2, 3, 5, 6, 7, 19)))).toEqual([]);
-    expect(capabilitiesToDrop(sets(0n, { ambient: bits(12) }))).toEqual([12]);
+  it('drops CAP_NET_ADMIN with the NETLINK_ROUTE grant; CAP_SETUID/CAP_SETGID only without root\'s overrides', () => {
+    expect(capabilitiesToDrop(sets(0n), true)).toEqual([]);
+    expect(capabilitiesToDrop(sets(0x1fffeffffffn), true)).toEqual([12]);
+    expect(capabilitiesToDrop(sets(0x1fffeffffffn), false)).toEqual([]);
+    expect(capabilitiesToDrop(sets(bits(6, 7, 10)), false)).toEqual([7, 6]);
+    expect(capabilitiesToDrop(sets(bits(1, 2, 3, 5, 6, 7, 19)), true)).toEqual([]);
+    expect(capabilitiesToDrop(sets(0n, { ambient: bits(12) }), true)).toEqual([12]);
   });
 
   it('knows which capability the catalog grants NETLINK_ROUTE with', () => {

@@ -2,11 +2,12 @@
  * Takes away, at sandbox time, the capabilities(7) that would let a granted system call do more
  * than the catalog says it does. seccomp cannot see credentials, so where a rule's safety rests
  * on a capability the process must not hold, this module makes sure it does not:
- * - CAP_NET_ADMIN, always: net.listen grants a NETLINK_ROUTE socket (os.networkInterfaces()),
- *   whose sendto carries dumps and route or address changes alike; the kernel refuses the changes
- *   to a sender without CAP_NET_ADMIN over the network namespace. With that grant the network
- *   namespace must also belong to the process's own user namespace: the owner of a child user
- *   namespace holds every capability inside it without holding any itself.
+ * - CAP_NET_ADMIN, when the declaration grants a NETLINK_ROUTE socket (net.listen, for
+ *   os.networkInterfaces()), whose sendto carries dumps and route or address changes alike; the
+ *   kernel refuses the changes to a sender without CAP_NET_ADMIN over the network namespace. The
+ *   network namespace must then also belong to the process's own user namespace: the owner of a
+ *   child user namespace holds every capability inside it without holding any itself. Without
+ *   that grant no socket reaches rtnetlink, and the capability stays (no restart for it).
  * - CAP_SETUID and CAP_SETGID, from a process that holds them without root's file, signal and
  *   ptrace overrides: the baseline allows set*id (privilege drops), which with those two alone
  *   could take on an identity that reaches more (core's baseline.ts, PRIVILEGE_DROPS).
@@ -59,11 +60,11 @@ export function parseCapabilities(status: string): CapabilitySets | undefined {
   return { inheritable, permitted, effective, bounding, ambient: ambient ?? 0n };
 }
 
-/** The capabilities `sets` must lose (see the module comment), by number. */
-export function capabilitiesToDrop(sets: CapabilitySets): number[] {
+/** The capabilities `sets` must lose (see the module comment), by number; `netlinkRoute`: the declaration grants the socket. */
+export function capabilitiesToDrop(sets: CapabilitySets, netlinkRoute: boolean): number[] {
   const held = sets.effective | sets.permitted | sets.inheritable | sets.ambient;
   const has = (cap: number): boolean => (held & (1n << BigInt(cap))) !== 0n;
-  const drop: number[] = [CAP.CAP_NET_ADMIN];
+  const drop: number[] = netlinkRoute ? [CAP.CAP_NET_ADMIN] : [];
   if (!OVERRIDES.every((cap) => (sets.permitted & (1n << BigInt(cap))) !== 0n)) drop.push(CAP.CAP_SETUID, CAP.CAP_SETGID);
   return drop.filter(has);
 }
@@ -80,7 +81,7 @@ export function dropPrivileges(options: { readonly netlinkRoute: boolean }): Pri
   if (options.netlinkRoute) checkNetworkNamespaceOwner();
   const sets = readCapabilities();
   if (sets === undefined) return { dropped: [] };
-  const drop = capabilitiesToDrop(sets);
+  const drop = capabilitiesToDrop(sets, options.netlinkRoute);
   if (drop.length === 0) return { dropped: [] };
   const names = drop.map((cap) => Object.keys(CAP).find((name) => CAP[name as keyof typeof CAP] === cap) ?? String(cap));
   const fail = (what: string, errno: number): never => {
@@ -98,7 +99,7 @@ export function dropPrivileges(options: { readonly netlinkRoute: boolean }): Pri
   const result = capset({ effective: sets.effective & ~mask, permitted: sets.permitted & ~mask, inheritable: sets.inheritable & ~mask });
   if (result.value !== 0) fail('capset', result.errno);
   const after = readCapabilities();
-  if (after === undefined || capabilitiesToDrop(after).some((cap) => drop.includes(cap))) fail('still held after capset', 0);
+  if (after === undefined || capabilitiesToDrop(after, options.netlinkRoute).some((cap) => drop.includes(cap))) fail('still held after capset', 0);
   return { dropped: names };
 }
 
