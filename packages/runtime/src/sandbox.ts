@@ -18,6 +18,8 @@ import {
 import { appliedGrants, applyNarrower, applySandbox, failClosed, readStatus, type SandboxStatus } from './apply.ts';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
+import { lateStartWarning, modulesBeforeSandbox } from './late-start.ts';
+import { REEXEC_ENV } from './reexec.ts';
 
 /** What `sandbox()` returns: usable as a class decorator (legacy or standard), ignorable otherwise. */
 export type SandboxDecorator = <T>(target: T, context?: unknown) => T;
@@ -39,6 +41,8 @@ function nodeMajor(): NodeMajor | undefined {
  * class Main {}
  */
 export function sandbox(capabilities: Capabilities): SandboxDecorator {
+  // Said once, by the first process: a restarted one runs the same code again.
+  if (process.env[REEXEC_ENV] === undefined && appliedGrants() === undefined) warnIfLate(new Error().stack ?? '');
   try {
     const resolved = resolveCapabilities(capabilities);
     const node = nodeMajor();
@@ -54,6 +58,14 @@ export function sandbox(capabilities: Capabilities): SandboxDecorator {
     failClosed(error);
   }
   return (target) => target;
+}
+
+/** Warns when the program's own modules were evaluated before this `sandbox()` call (see late-start.ts). */
+function warnIfLate(stack: string): void {
+  const { file, modules } = modulesBeforeSandbox(stack, new URL(import.meta.url).pathname);
+  const warning = lateStartWarning(modules, file && process.getBuiltinModule('node:path').relative(process.cwd(), file));
+  // Written at once: a restart may follow, after which an emitted warning would never be printed.
+  if (warning) process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${warning}\n`);
 }
 
 /**
