@@ -3,6 +3,11 @@
  * only the kind (open for reading vs for writing, list a directory, create, remove); which paths
  * is Landlock's business. Both the legacy and the `*at` forms are listed: Node on x86_64 still
  * calls `mkdir` and `readlink`, and names a table lacks (aarch64 has no legacy forms) are skipped.
+ *
+ * Node's compile cache (module.enableCompileCache(), NODE_COMPILE_CACHE; tsc and eslint use it) is
+ * a write under <tmpdir>/node-compile-cache that a program without fs.write there never asked
+ * for: instead of granting it, the runtime disables the cache (NODE_DISABLE_COMPILE_CACHE=1, its
+ * compile-cache.ts) unless fs.write covers the directory. Only speed is lost.
  */
 
 import { FICLONE, O_WRITE_BITS, S_IFIFO, S_IFMT } from './constants.ts';
