@@ -22,7 +22,7 @@ export type { ArgWidth, Condition, ConditionOp, ConditionSpec, Numeric, Policy, 
 export { CAPABILITY_NAMES } from './dsl/capabilities.ts';
 export type { Capabilities, CapabilityName, PathGrant, PortGrant } from './dsl/capabilities.ts';
 export { resolveCapabilities } from './catalog/resolve.ts';
-export type { ResolvedCapabilities, ScopedCapability } from './catalog/resolve.ts';
+export type { DeclarationPlace, ResolvedCapabilities, ScopedCapability } from './catalog/resolve.ts';
 export { CAPABILITY_RULES, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';
 export type { BuildPolicyOptions } from './catalog/build-policy.ts';
 export { NODE_MAJORS, nodeBaseline } from './catalog/baseline.ts';

@@ -37,15 +37,19 @@ const TOP: Readonly<Record<string, Shape>> = {
 };
 const OPTIONS = ['onViolation', 'unsupported', 'landlock'];
 
+/** Where a declaration stands, for messages: one place, or a place per key (its dotted path, `fs.read`; `''` for the whole). */
+export type DeclarationPlace = SourceLocation | ((path: string) => SourceLocation | undefined);
+
 /**
  * Validates and resolves a declaration.
- * @param where Where the declaration stands, for messages.
+ * @param where Where the declaration stands, for messages: a message about a key points at that key when `where` knows it.
  * @example
  * resolveCapabilities({ fs: { read: ['./data'] }, net: { connect: [443] } }).grants; // Set { 'fs.read', 'net.connect' }
  */
-export function resolveCapabilities(declaration: unknown, where?: SourceLocation): ResolvedCapabilities {
-  const fail = (code: 'UNKNOWN_CAPABILITY' | 'INVALID_CAPABILITY', message: string, hint: string): never => {
-    throw new SyscageError({ code, message, hint, ...(where ? { location: where } : {}) });
+export function resolveCapabilities(declaration: unknown, where?: DeclarationPlace): ResolvedCapabilities {
+  const fail = (code: 'UNKNOWN_CAPABILITY' | 'INVALID_CAPABILITY', message: string, hint: string, path = ''): never => {
+    const location = typeof where === 'function' ? (where(path) ?? where('')) : where;
+    throw new SyscageError({ code, message, hint, ...(location ? { location } : {}) });
   };
   if (!isPlainObject(declaration)) {
     return fail('INVALID_CAPABILITY', `A sandbox declaration is an object of capabilities, not ${describe(declaration)}.`, 'Write for example `{ fs: { read: true } }`; `{}` allows only the Node runtime itself.');
@@ -59,7 +63,7 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
         if (value) for (const [key, inner] of Object.entries(shape)) grant(`${name}.${key}`, inner, true);
         return;
       }
-      if (!isPlainObject(value)) fail('INVALID_CAPABILITY', `\`${name}\` takes true, false or an object with ${keyList(shape)}; got ${describe(value)}.`, `Write \`${name}: true\` or \`${name}: { ${Object.keys(shape)[0]}: true }\`.`);
+      if (!isPlainObject(value)) fail('INVALID_CAPABILITY', `\`${name}\` takes true, false or an object with ${keyList(shape)}; got ${describe(value)}.`, `Write \`${name}: true\` or \`${name}: { ${Object.keys(shape)[0]}: true }\`.`, name);
       for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
         const innerShape = shape[key];
         if (innerShape === undefined) unknownKey(`${name}.${key}`, Object.keys(shape).map((k) => `${name}.${k}`));
@@ -74,16 +78,16 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
       if (shape !== 'flag') scopes[capability as ScopedCapability] = 'any';
       return;
     }
-    if (shape === 'flag') fail('INVALID_CAPABILITY', `\`${name}\` takes true or false; got ${describe(value)}.`, `Write \`${name}: true\` to allow it.`);
-    if (!Array.isArray(value)) fail('INVALID_CAPABILITY', `\`${name}\` takes true, false or a list of ${shape}; got ${describe(value)}.`, shape === 'paths' ? `Write \`${name}: ['./data']\` or \`${name}: true\`.` : `Write \`${name}: [443]\` or \`${name}: true\`.`);
+    if (shape === 'flag') fail('INVALID_CAPABILITY', `\`${name}\` takes true or false; got ${describe(value)}.`, `Write \`${name}: true\` to allow it.`, name);
+    if (!Array.isArray(value)) fail('INVALID_CAPABILITY', `\`${name}\` takes true, false or a list of ${shape}; got ${describe(value)}.`, shape === 'paths' ? `Write \`${name}: ['./data']\` or \`${name}: true\`.` : `Write \`${name}: [443]\` or \`${name}: true\`.`, name);
     const list = value as unknown[];
     // `fs.read: []` is a real grant: stat, access and existence checks anywhere (seccomp's side),
     // reading nothing beyond the implicit read set (Landlock's). Another empty list would allow a
     // kind of operation with nowhere to do it.
-    if (list.length === 0 && name !== 'fs.read') fail('INVALID_CAPABILITY', `\`${name}: []\` grants nothing.`, `Write \`${name}: false\` (or leave it out) to deny it.`);
+    if (list.length === 0 && name !== 'fs.read') fail('INVALID_CAPABILITY', `\`${name}: []\` grants nothing.`, `Write \`${name}: false\` (or leave it out) to deny it.`, name);
     for (const item of list) {
-      if (shape === 'paths' && (typeof item !== 'string' || item === '' || item.includes('\0'))) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a path.`, 'List non-empty path strings, relative or absolute.');
-      if (shape === 'ports' && (typeof item !== 'number' || !Number.isInteger(item) || item < 1 || item > 65535)) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a TCP port.`, 'List port numbers from 1 to 65535.');
+      if (shape === 'paths' && (typeof item !== 'string' || item === '' || item.includes('\0'))) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a path.`, 'List non-empty path strings, relative or absolute.', name);
+      if (shape === 'ports' && (typeof item !== 'number' || !Number.isInteger(item) || item < 1 || item > 65535)) fail('INVALID_CAPABILITY', `\`${name}\` lists ${describe(item)}, which is not a TCP port.`, 'List port numbers from 1 to 65535.', name);
     }
     grants.add(capability);
     scopes[capability as ScopedCapability] = Object.freeze([...new Set(list)]) as readonly string[] | readonly number[];
@@ -91,7 +95,7 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
 
   const unknownKey = (name: string, valid: readonly string[]): never => {
     const guess = suggestName(name, valid);
-    return fail('UNKNOWN_CAPABILITY', `\`${name}\` is not a capability.`, guess ? `Did you mean \`${guess}\`?` : `Valid keys: ${valid.join(', ')}.`);
+    return fail('UNKNOWN_CAPABILITY', `\`${name}\` is not a capability.`, guess ? `Did you mean \`${guess}\`?` : `Valid keys: ${valid.join(', ')}.`, name);
   };
 
   let onViolation: 'kill' | 'errno' = 'kill';
@@ -99,17 +103,17 @@ export function resolveCapabilities(declaration: unknown, where?: SourceLocation
   let landlock: 'enforce' | 'best-effort' = 'enforce';
   for (const [key, value] of Object.entries(declaration)) {
     if (key === 'landlock') {
-      if (value !== 'enforce' && value !== 'best-effort') fail('INVALID_CAPABILITY', `\`landlock\` is 'enforce' or 'best-effort'; got ${describe(value)}.`, "Write `landlock: 'best-effort'` to run with a warning where the kernel cannot scope paths or ports; leave it out to refuse.");
+      if (value !== 'enforce' && value !== 'best-effort') fail('INVALID_CAPABILITY', `\`landlock\` is 'enforce' or 'best-effort'; got ${describe(value)}.`, "Write `landlock: 'best-effort'` to run with a warning where the kernel cannot scope paths or ports; leave it out to refuse.", key);
       landlock = value as 'enforce' | 'best-effort';
       continue;
     }
     if (key === 'unsupported') {
-      if (value !== 'error' && value !== 'warn') fail('INVALID_CAPABILITY', `\`unsupported\` is 'error' or 'warn'; got ${describe(value)}.`, "Write `unsupported: 'warn'` to run unsandboxed (with a warning) where the sandbox cannot be applied.");
+      if (value !== 'error' && value !== 'warn') fail('INVALID_CAPABILITY', `\`unsupported\` is 'error' or 'warn'; got ${describe(value)}.`, "Write `unsupported: 'warn'` to run unsandboxed (with a warning) where the sandbox cannot be applied.", key);
       unsupported = value as 'error' | 'warn';
       continue;
     }
     if (key === 'onViolation') {
-      if (value !== 'kill' && value !== 'errno') fail('INVALID_CAPABILITY', `\`onViolation\` is 'kill' or 'errno'; got ${describe(value)}.`, "Write `onViolation: 'kill'` (SIGSYS, the default) or `onViolation: 'errno'` (EPERM errors).");
+      if (value !== 'kill' && value !== 'errno') fail('INVALID_CAPABILITY', `\`onViolation\` is 'kill' or 'errno'; got ${describe(value)}.`, "Write `onViolation: 'kill'` (SIGSYS, the default) or `onViolation: 'errno'` (EPERM errors).", key);
       onViolation = value as 'kill' | 'errno';
       continue;
     }

@@ -16,10 +16,10 @@ import {
   planLandlock,
   resolveCapabilities,
   type ArchName,
+  type DeclarationPlace,
   type LandlockPlan,
   type Policy,
   type ResolvedCapabilities,
-  type SourceLocation,
 } from '@syscage/core';
 
 /** One architecture's compiled filter. */
@@ -53,9 +53,9 @@ const stage1Cache = new Map<ArchName, ArchFilter>();
 export interface DeclarationCompiler {
   /**
    * Validates and compiles `declaration`; `defaultOnViolation` applies when it does not say.
-   * @throws {SyscageError} `UNKNOWN_CAPABILITY` / `INVALID_CAPABILITY` located at `where`.
+   * @throws {SyscageError} `UNKNOWN_CAPABILITY` / `INVALID_CAPABILITY` located at `where` (at the offending key when `where` knows it).
    */
-  compile(declaration: unknown, where: SourceLocation | undefined): CompiledDeclaration;
+  compile(declaration: unknown, where: DeclarationPlace | undefined): CompiledDeclaration;
 }
 
 let compiles = 0;

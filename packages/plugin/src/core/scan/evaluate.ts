@@ -7,7 +7,7 @@
  * omission.
  */
 
-import { SyscageError } from '@syscage/core';
+import { SyscageError, type SourceLocation } from '@syscage/core';
 import type { ArrayExpression, BindingPattern, Node, ObjectExpression, Program, Statement } from 'oxc-parser';
 import { locate, snippet, type Ranged, type SourceText } from './locate.ts';
 
@@ -17,6 +17,8 @@ export interface EvaluateContext {
   readonly program: Program;
   /** The file name used in messages (relative to the root). */
   readonly file: string;
+  /** Where each key of the evaluated object stands, by its dotted path (`fs.read`), filled while evaluating. */
+  readonly keys?: Map<string, SourceLocation>;
 }
 
 const HINT_LITERAL = 'Write the value as a literal (string, number, boolean, array or object), or as a `const` of this file holding one.';
@@ -40,14 +42,14 @@ export function unwrapExport(statement: Statement): Node {
  * The value `node` denotes, if it can be known at build time.
  * @throws {SyscageError} `DECLARATION_NOT_STATIC` otherwise.
  */
-export function evaluate(ctx: EvaluateContext, node: Node, seen: ReadonlySet<string> = new Set()): unknown {
+export function evaluate(ctx: EvaluateContext, node: Node, seen: ReadonlySet<string> = new Set(), path = ''): unknown {
   switch (node.type) {
     case 'ParenthesizedExpression':
     case 'TSAsExpression':
     case 'TSSatisfiesExpression':
     case 'TSTypeAssertion':
     case 'TSNonNullExpression':
-      return evaluate(ctx, node.expression, seen);
+      return evaluate(ctx, node.expression, seen, path);
     case 'Literal':
       if ('regex' in node || 'bigint' in node) break;
       return node.value;
@@ -60,35 +62,35 @@ export function evaluate(ctx: EvaluateContext, node: Node, seen: ReadonlySet<str
       }
       break;
     case 'ArrayExpression':
-      return evaluateArray(ctx, node, seen);
+      return evaluateArray(ctx, node, seen, path);
     case 'ObjectExpression':
-      return evaluateObject(ctx, node, seen);
+      return evaluateObject(ctx, node, seen, path);
     case 'Identifier':
-      return evaluateReference(ctx, node, node.name, seen);
+      return evaluateReference(ctx, node, node.name, seen, path);
   }
   return notStatic(ctx, node, `\`sandbox()\` needs values known at build time; \`${snippet(ctx.source, node)}\` is ${describeKind(node)}.`, HINT_LITERAL);
 }
 
-function evaluateArray(ctx: EvaluateContext, node: ArrayExpression, seen: ReadonlySet<string>): unknown[] {
+function evaluateArray(ctx: EvaluateContext, node: ArrayExpression, seen: ReadonlySet<string>, path: string): unknown[] {
   const out: unknown[] = [];
   for (const element of node.elements) {
     if (element === null) return notStatic(ctx, node, 'A list in `sandbox()` has a hole (`[a, , b]`).', 'Remove the extra comma.');
     if (element.type === 'SpreadElement') {
-      const spread = evaluate(ctx, element.argument, seen);
+      const spread = evaluate(ctx, element.argument, seen, path);
       if (!Array.isArray(spread)) notStatic(ctx, element, `\`${snippet(ctx.source, element)}\` spreads a value that is not a list.`, 'Spread only a `const` list of this file into a list.');
       out.push(...spread);
     } else {
-      out.push(evaluate(ctx, element, seen));
+      out.push(evaluate(ctx, element, seen, path));
     }
   }
   return out;
 }
 
-function evaluateObject(ctx: EvaluateContext, node: ObjectExpression, seen: ReadonlySet<string>): Record<string, unknown> {
+function evaluateObject(ctx: EvaluateContext, node: ObjectExpression, seen: ReadonlySet<string>, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const property of node.properties) {
     if (property.type === 'SpreadElement') {
-      const spread = evaluate(ctx, property.argument, seen);
+      const spread = evaluate(ctx, property.argument, seen, path);
       if (typeof spread !== 'object' || spread === null || Array.isArray(spread)) {
         notStatic(ctx, property, `\`${snippet(ctx.source, property)}\` spreads a value that is not an object.`, 'Spread only a `const` object of this file into an object.');
       }
@@ -99,7 +101,10 @@ function evaluateObject(ctx: EvaluateContext, node: ObjectExpression, seen: Read
         const name = { start: property.start, end: ctx.source.code.indexOf(']', property.key.end) + 1 };
         notStatic(ctx, name, `\`sandbox()\` needs plain keys; \`${snippet(ctx.source, name)}\` is a computed key.`, 'Write the key as a name, such as `fs:` or `net:`.');
       }
-      out[keyOf(ctx, property.key)] = property.shorthand && property.value.type === 'Identifier' ? evaluateReference(ctx, property.value, property.value.name, seen) : evaluate(ctx, property.value, seen);
+      const key = keyOf(ctx, property.key);
+      const inner = path === '' ? key : `${path}.${key}`;
+      ctx.keys?.set(inner, locate(ctx.source, property.key, ctx.file));
+      out[key] = property.shorthand && property.value.type === 'Identifier' ? evaluateReference(ctx, property.value, property.value.name, seen, inner) : evaluate(ctx, property.value, seen, inner);
     } else {
       const what = property.method ? 'a method' : property.kind === 'get' ? 'a getter' : 'a setter';
       notStatic(ctx, property, `\`sandbox()\` needs plain values; \`${keyOf(ctx, property.key)}\` is ${what}.`, 'Write `key: value` with a literal value.');
@@ -116,7 +121,7 @@ function keyOf(ctx: EvaluateContext, key: Node): string {
 }
 
 /** The value of the top-level binding `name` of this file. */
-function evaluateReference(ctx: EvaluateContext, at: Ranged, name: string, seen: ReadonlySet<string>): unknown {
+function evaluateReference(ctx: EvaluateContext, at: Ranged, name: string, seen: ReadonlySet<string>, path: string): unknown {
   if (name === 'undefined') return undefined;
   if (seen.has(name)) notStatic(ctx, at, `\`${name}\` refers to itself.`, 'Write its value without referring back to it.');
   for (const statement of ctx.program.body) {
@@ -136,7 +141,7 @@ function evaluateReference(ctx: EvaluateContext, at: Ranged, name: string, seen:
           notStatic(ctx, at, `\`sandbox()\` needs values known at build time; \`${name}\` is declared with \`${node.kind}\` at line ${line}, and could change.`, `Declare it with \`const\`, or write the value inline.`);
         }
         if (declaration.init === null) return notStatic(ctx, at, `\`${name}\` has no value in this file.`, HINT_LITERAL);
-        return evaluate(ctx, declaration.init, new Set([...seen, name]));
+        return evaluate(ctx, declaration.init, new Set([...seen, name]), path);
       }
     }
     if (node.type === 'ImportDeclaration' && node.specifiers.some((s) => s.local.name === name)) {

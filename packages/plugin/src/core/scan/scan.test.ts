@@ -23,6 +23,7 @@ describe('scanner locations', () => {
 
   it('reads a declaration whose strings hold non-ASCII text, and locates it', async () => {
     const { declarations } = await createScanner().scan(`// 😀\n${I}sandbox({ fs: { read: ['./données'] } });`, '/app/src/main.ts', 'src/main.ts');
-    expect(declarations).toEqual([{ form: 'call', value: { fs: { read: ['./données'] } }, location: { file: 'src/main.ts', line: 3, column: 1 } }]);
+    const at = (column: number) => ({ file: 'src/main.ts', line: 3, column });
+    expect(declarations).toEqual([{ form: 'call', value: { fs: { read: ['./données'] } }, location: at(1), keys: new Map([['fs', at(11)], ['fs.read', at(17)]]) }]);
   });
 });

@@ -29,6 +29,8 @@ export interface FoundDeclaration {
   readonly value: unknown;
   /** Where the `sandbox(` call starts. */
   readonly location: SourceLocation;
+  /** Where each key of the declaration stands, by its dotted path (`fs.read`): messages about a key point at it. */
+  readonly keys: ReadonlyMap<string, SourceLocation>;
 }
 
 /** What a file declares and how to rewrite it. */
@@ -266,7 +268,8 @@ function readDeclaration(ctx: EvaluateContext, callee: Node): { declaration: Fou
     if (where === undefined) notStatic(ctx, call, '`sandbox()` must be a statement of its own; here it is part of a larger expression.', 'Write `sandbox({ ... });` on its own at the top level, or `@sandbox({ ... })` on the main class.');
     return notStatic(ctx, call, `\`sandbox()\` must be a top-level statement of the entry; this one is inside a ${where}.`, 'Move it to the top level of the entry file, outside any function, class or block.');
   }
-  return { declaration: { form, value: readArgument(ctx, call), location: locate(ctx.source, call, ctx.file) }, edit };
+  const keys = new Map<string, SourceLocation>();
+  return { declaration: { form, value: readArgument({ ...ctx, keys }, call), location: locate(ctx.source, call, ctx.file), keys }, edit };
 }
 
 function checkDecoratedClass(ctx: EvaluateContext, call: CallExpression, decorator: Decorator): void {
