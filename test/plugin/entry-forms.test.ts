@@ -14,12 +14,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLERS } from '../../packages/plugin/test/bundlers.ts';
 import { hostParseCount, parseCount } from '../../packages/plugin/src/core/scan/scan.ts';
 import syscage from '../../packages/plugin/src/esbuild.ts';
-import { APP, REPO, embeddedPayloads, gateOf, makeScratch, otherNodes, runProgram } from './harness.ts';
+import { APP, REPO, embeddedPayloads, gateOf, locatedError, makeScratch, otherNodes, runProgram } from './harness.ts';
 
 const scratch = makeScratch();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const STRAY = 'src/stray-declaration.js:4:1: `sandbox()` is declared in a module that is not an entry of this build, so it would run after other modules. Move the declaration to the entry file, or list this file as an entry of the build.';
+const STRAY = '`sandbox()` is declared in a module that is not an entry of this build, so it would run after other modules. Move the declaration to the entry file, or list this file as an entry of the build.';
 
 describe.each(BUNDLERS)('$name', (bundler) => {
   describe.each(['legacy', 'standard'] as const)('a TypeScript entry with %s class decorators', (decorators) => {
@@ -69,7 +69,7 @@ describe.each(BUNDLERS)('$name', (bundler) => {
 
   it('fails the build when a module that is not an entry declares sandbox()', async () => {
     const outDir = join(scratch, `stray-${bundler.name}`);
-    await expect(bundler.build({ app: APP, entry: 'src/stray-entry.js', outDir, format: 'esm' })).rejects.toThrow(STRAY);
+    await expect(bundler.build({ app: APP, entry: 'src/stray-entry.js', outDir, format: 'esm' })).rejects.toThrow(locatedError(bundler.name, 'src/stray-declaration.js', 4, 1, STRAY));
   });
 });
 

@@ -80,3 +80,15 @@ export function countImports(file: string, specifier: string): number {
   const quoted = `["']${specifier.replace(/[/.]/g, '\\$&')}["']`;
   return readFileSync(file, 'utf8').match(new RegExp(`(\\bfrom\\s*${quoted}|\\brequire\\(\\s*${quoted}\\s*\\)|^import\\s*${quoted})`, 'gm'))?.length ?? 0;
 }
+
+/**
+ * How `bundler` shows a plugin error about `file` at `line`:`column` (1-based): esbuild counts
+ * columns from 0 and tags the plugin, Rollup prints `file (line:column)` counting from 0, the
+ * others get `file:line:column:` in the text.
+ */
+export function locatedError(bundler: string, file: string, line: number, column: number, text: string): RegExp {
+  const escape = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  if (bundler === 'esbuild') return new RegExp(`${escape(`${file}:${line}:${column - 1}: ERROR: [plugin: syscage] ${text}`)}`);
+  if (bundler === 'rollup') return new RegExp(`${escape(file)} ${escape(`(${line}:${column - 1}): ${text}`)}`);
+  return new RegExp(escape(`${file}:${line}:${column}: ${text}`));
+}

@@ -15,7 +15,7 @@ import { parseCount } from '../../packages/plugin/src/core/scan/scan.ts';
 import { DEV_SERVER_NOTE } from '../../packages/plugin/src/index.ts';
 import { BUNDLERS } from '../../packages/plugin/test/bundlers.ts';
 import { serveInDevServer } from '../../packages/plugin/test/dev-server.ts';
-import { APP, embeddedPayloads, makeScratch } from './harness.ts';
+import { APP, embeddedPayloads, locatedError, makeScratch } from './harness.ts';
 
 const scratch = makeScratch();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -64,7 +64,7 @@ describe.each(BUNDLERS)('$name watch mode', (bundler) => {
     try {
       const lines = original.split('\n').length;
       writeFileSync(sibling, `${original}import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { read: true } });\n`);
-      await expect(session.next()).rejects.toThrow(`src/sibling.js:${lines + 1}:1: \`sandbox()\` is declared in a module that is not an entry of this build`);
+      await expect(session.next()).rejects.toThrow(locatedError(bundler.name, 'src/sibling.js', lines + 1, 1, '`sandbox()` is declared in a module that is not an entry of this build'));
       writeFileSync(sibling, `${original}globalThis.touched = 'CLEAN_AGAIN';\n`);
       await session.next();
       expect(readFileSync(session.file, 'utf8')).toContain('CLEAN_AGAIN');

@@ -5,13 +5,16 @@
  * bundled entry carries that adapter and none of the others. It reads no declarations itself.
  */
 
+import { resolve } from 'node:path';
 import type { UnpluginFactory } from 'unplugin';
 import { esbuildHooks } from './bundlers/esbuild.ts';
 import { rollupIsEntry, rollupLikeHooks } from './bundlers/rollup-like.ts';
 import { webpackLikeHook } from './bundlers/webpack-like.ts';
 import { BuildState } from './core/build-state.ts';
+import { diagnosticOf } from './core/diagnostics.ts';
 import { RUNTIME_ID } from './core/gate.ts';
 import type { Options } from './core/options.ts';
+import { cleanId } from './core/transform.ts';
 
 /** What the Vite dev server prints, once: it runs the program's modules unsandboxed. */
 export const DEV_SERVER_NOTE = '[syscage] The Vite dev server is not sandboxed; `vite build` output is.';
@@ -47,8 +50,24 @@ export const createSyscagePlugin: UnpluginFactory<Options | undefined, false> = 
         // JavaScript entry: no oxc-parser to load. Here `this` is the bundler's plugin context.
         const context = this as { parse?: (source: string) => unknown };
         const hostParse = typeof context.parse === 'function' ? (source: string) => context.parse?.(source) : undefined;
-        const out = await state.transform(code, id, rollupIsEntry(this.getNativeBuildContext?.(), id), hostParse);
-        return out ? { code: out.code, map: out.map } : null;
+        try {
+          const out = await state.transform(code, id, rollupIsEntry(this.getNativeBuildContext?.(), id), hostParse);
+          return out ? { code: out.code, map: out.map } : null;
+        } catch (error) {
+          const diagnostic = diagnosticOf(error, state.options.root);
+          if (diagnostic === undefined) throw error;
+          // Rollup takes a position in this module (it prints the place and a code frame). Rolldown
+          // and Vite (Rolldown's context) fail on one and print the stack of `this.error`'s caller,
+          // and a place in a config is no position: the place goes into the text of an error
+          // without stack frames then.
+          const at = diagnostic.location;
+          if (at && meta.framework === 'rollup' && resolve(state.options.root, at.file) === cleanId(id)) {
+            return (this.error.bind(this) as unknown as (message: string, position: { line: number; column: number }) => never)(diagnostic.text, { line: at.line, column: at.column - 1 });
+          }
+          const reported = new Error(at ? `${at.file}:${at.line}:${at.column}: ${diagnostic.text}` : diagnostic.text);
+          reported.stack = `SyscageError: ${reported.message}`;
+          throw reported;
+        }
       },
     },
     rollup: rollupLikeHooks(state),

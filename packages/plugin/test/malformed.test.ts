@@ -72,8 +72,9 @@ describe('malformed declarations', () => {
       external: ['@syscage/runtime', '@syscage/runtime/*'],
       plugins: [syscage({ root: dir, arches: ['x86_64'], ...(c.entries ? { entries: c.entries } : {}) })],
     });
-    const failure = (await result.then(() => undefined, (e: unknown) => e)) as { errors?: Array<{ text: string }> } | undefined;
-    expect(failure?.errors?.map((e) => e.text)).toContain(c.message);
+    // esbuild shows the location itself (its columns are 0-based) and the plugin's text after it.
+    const failure = (await result.then(() => undefined, (e: unknown) => e)) as { errors?: Array<{ text: string; location: { file: string; line: number; column: number } | null }> } | undefined;
+    expect(failure?.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text))).toContain(c.message);
     expect(() => readdirSync(outdir)).toThrow();
   });
 });

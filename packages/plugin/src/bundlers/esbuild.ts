@@ -13,8 +13,9 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
-import type { BuildOptions, Loader, Metafile, OnLoadResult, OutputFile, PluginBuild } from 'esbuild';
+import type { BuildOptions, BuildResult, Loader, Metafile, OnLoadResult, OutputFile, PartialMessage, PluginBuild } from 'esbuild';
 import type { BuildState } from '../core/build-state.ts';
+import { diagnosticOf } from '../core/diagnostics.ts';
 import { RUNTIME_ID, insertGate, isGated, nearestPackageType, type MapLike, type OutputFormat } from '../core/gate.ts';
 import type { ModuleGraph } from '../core/lint.ts';
 import { RUNTIME_MODULE } from '../core/scan/scan.ts';
@@ -68,19 +69,32 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
       const filter = entries === undefined ? /.*/ : exactPathPattern(entries);
 
       build.onStart(() => state.startBuild());
-      build.onLoad({ filter, namespace: 'file' }, async (args): Promise<OnLoadResult | undefined> => {
-        const code = await readFile(args.path, 'utf8');
-        const out = await state.transform(code, args.path, entries === undefined ? undefined : true);
-        return out ? { contents: out.code + sourceMapComment(out.map), loader: LOADERS[extname(args.path)] ?? 'js', resolveDir: dirname(args.path) } : undefined;
-      });
+      const reported = <T>(run: () => Promise<T>) => async (): Promise<T | { errors: PartialMessage[] }> => {
+        try {
+          return await run();
+        } catch (error) {
+          const message = toMessage(error, state.options.root);
+          if (message === undefined) throw error;
+          return { errors: [message] };
+        }
+      };
+      build.onLoad({ filter, namespace: 'file' }, (args) =>
+        reported(async (): Promise<OnLoadResult | undefined> => {
+          const code = await readFile(args.path, 'utf8');
+          const out = await state.transform(code, args.path, entries === undefined ? undefined : true);
+          return out ? { contents: out.code + sourceMapComment(out.map), loader: LOADERS[extname(args.path)] ?? 'js', resolveDir: dirname(args.path) } : undefined;
+        })(),
+      );
       // The program loads the installed runtime, the one its gate loads (see core/gate.ts), never a copy.
-      build.onResolve({ filter: RUNTIME_ID }, async (args) => {
-        if (entries !== undefined && args.path === RUNTIME_MODULE && args.importer && args.namespace === 'file' && !filter.test(args.importer)) await state.checkNonEntry(args.importer);
-        return { path: args.path, external: true };
-      });
+      build.onResolve({ filter: RUNTIME_ID }, (args) =>
+        reported(async () => {
+          if (entries !== undefined && args.path === RUNTIME_MODULE && args.importer && args.namespace === 'file' && !filter.test(args.importer)) await state.checkNonEntry(args.importer);
+          return { path: args.path, external: true };
+        })(),
+      );
 
-      build.onEnd(async (result) => {
-        if (!result.metafile) return;
+      const finish = async (result: BuildResult): Promise<undefined | { errors: PartialMessage[] }> => {
+        if (!result.metafile) return undefined;
         state.startOutput();
         const files = new OutputFiles(result.outputFiles);
         for (const [out, output] of Object.entries(result.metafile.outputs)) {
@@ -91,15 +105,17 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
           const metafile = result.metafile;
           const format = formatOf(options, file);
           const report = state.reportOutput(entry, file, { ...facts, graph: () => graphOf(metafile, cwd, options.splitting === true), format });
-          // esbuild ignores errors added to the result here; throwing fails the build.
-          if (report.fatal) throw new Error(report.findings.map((finding) => finding.message).join('\n'));
+          // Gated first: a failed build's output on disk still cannot run unsandboxed.
           await files.gate(file, report.gate.fileName, format);
           await files.add(join(dirname(file), report.gate.fileName), report.gate.source);
+          if (report.fatal) return { errors: report.findings.map((finding) => ({ id: finding.kind, text: finding.message })) };
           if (report.manifest && options.write !== false) await writeFile(join(dirname(file), report.manifest.fileName), report.manifest.source);
           result.warnings.push(...report.findings.map((finding) => ({ id: finding.kind, pluginName: 'syscage', text: finding.message, location: null, notes: [], detail: undefined })));
         }
         state.checkAllGated();
-      });
+        return undefined;
+      };
+      build.onEnd((result) => reported(() => finish(result))());
     },
   };
 }
@@ -155,6 +171,14 @@ class OutputFiles {
     if (at === -1) this.#memory.push(output);
     else this.#memory[at] = output;
   }
+}
+
+/** esbuild's message for a syscage error (location columns are 0-based there), or undefined for any other error. */
+function toMessage(error: unknown, root: string): PartialMessage | undefined {
+  const diagnostic = diagnosticOf(error, root);
+  if (diagnostic === undefined) return undefined;
+  const at = diagnostic.location;
+  return { text: diagnostic.text, location: at ? { file: at.file, line: at.line, column: at.column - 1, lineText: at.lineText } : null };
 }
 
 /** An inline source map, so esbuild maps the rewritten entry back to the original. */

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildState } from '../core/build-state.ts';
 import { RUNTIME_ID, insertionPoint, gateStatement, type OutputFormat } from '../core/gate.ts';
+import { withoutStack } from '../core/diagnostics.ts';
 import type { GraphImport, ModuleGraph } from '../core/lint.ts';
 import { cleanId } from '../core/transform.ts';
 import { exactPathPattern, resolveFile } from './entries.ts';
@@ -184,8 +185,12 @@ function entryRule(state: BuildState, framework: 'webpack' | 'rspack'): object {
   const loader = require.resolve(`unplugin/${framework}/loaders/transform`);
   const entries = state.entryFiles();
   const transformEntry = async (code: string, id: string): Promise<{ code: string; map: unknown } | null> => {
-    const out = await state.transform(code, id);
-    return out ? { code: out.code, map: out.map } : null;
+    try {
+      const out = await state.transform(code, id);
+      return out ? { code: out.code, map: out.map } : null;
+    } catch (error) {
+      throw withoutStack(error);
+    }
   };
   // Without a list of entries (a function entry) every script goes through the transform's text check.
   return { test: entries === undefined ? SCRIPT_FILE : exactPathPattern(entries), enforce: 'pre', use: [{ loader, ident: NAME, options: { plugin: { transform: transformEntry } } }] };

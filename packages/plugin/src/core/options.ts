@@ -4,8 +4,10 @@
  * `entries` are validated later, with everything else a declaration goes through.
  */
 
-import { isAbsolute, resolve } from 'node:path';
-import { SUPPORTED_ARCHES, SyscageError, type ArchName, type Capabilities } from '@syscage/core';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SUPPORTED_ARCHES, SyscageError, type ArchName, type Capabilities, type SourceLocation } from '@syscage/core';
 
 /** What a user passes to `syscage(...)` in a bundler config. */
 export interface Options {
@@ -48,6 +50,8 @@ export interface Options {
 export interface ResolvedOptions {
   /** Absolute entry path → declaration. */
   readonly entries: ReadonlyMap<string, Capabilities>;
+  /** Absolute entry path → where its key stands in the bundler config that called the plugin (for messages about that declaration), when it can be found. */
+  readonly entryPlaces: ReadonlyMap<string, SourceLocation>;
   readonly arches: readonly ArchName[];
   readonly onViolation: 'kill' | 'errno';
   readonly strict: boolean;
@@ -76,15 +80,58 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
   const onViolation = options.onViolation ?? 'kill';
   if (onViolation !== 'kill' && onViolation !== 'errno') throw invalid(`\`onViolation\` is 'kill' or 'errno'; got ${JSON.stringify(onViolation)}.`, "Write `onViolation: 'kill'` (SIGSYS) or `onViolation: 'errno'` (EPERM).");
   const entries = new Map<string, Capabilities>();
+  const entryPlaces = new Map<string, SourceLocation>();
+  const config = options.entries === undefined ? undefined : configCaller(new Error().stack ?? '');
   for (const [path, declaration] of Object.entries(options.entries ?? {})) {
-    entries.set(isAbsolute(path) ? path : resolve(root, path), declaration);
+    const id = isAbsolute(path) ? path : resolve(root, path);
+    entries.set(id, declaration);
+    const place = config && placeOfKey(config, path, root);
+    if (place) entryPlaces.set(id, place);
   }
   return Object.freeze({
     entries,
+    entryPlaces,
     arches: Object.freeze([...new Set(arches)]),
     onViolation,
     strict: options.strict ?? false,
     manifest: options.manifest ?? true,
     root,
   });
+}
+
+/** The plugin's own code (its `src/` or built `dist/` directory): frames inside it are not the caller's. */
+const PLUGIN_DIR = ((here: string) => {
+  const at = Math.max(here.lastIndexOf(`${sep}src${sep}`), here.lastIndexOf(`${sep}dist${sep}`));
+  return at === -1 ? dirname(here) : here.slice(0, here.indexOf(sep, at + 1));
+})(fileURLToPath(import.meta.url));
+
+/** The file and line of the code (a bundler config) that called `syscage({...})`, from a stack taken inside it. */
+function configCaller(stack: string): { file: string; line: number; column: number } | undefined {
+  for (const frame of stack.split('\n').slice(1)) {
+    const match = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame);
+    if (!match) continue;
+    const file = decodeURIComponent((match[1] as string).replace(/^file:\/\//, ''));
+    if (file.startsWith(PLUGIN_DIR + sep) || file.includes(`${sep}node_modules${sep}`)) continue;
+    return { file, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}
+
+/**
+ * Where the `entries` key `key` is written in the config file, or the call itself when the key is
+ * not found there; undefined for a caller outside `root` (not the project's config).
+ */
+function placeOfKey(config: { file: string; line: number; column: number }, key: string, root: string): SourceLocation | undefined {
+  const file = relative(root, config.file);
+  if (file === '' || file.startsWith('..') || isAbsolute(file)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(config.file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const at = [`'${key}'`, `"${key}"`, `\`${key}\``].map((quoted) => text.indexOf(quoted)).filter((i) => i !== -1).sort((a, b) => a - b)[0];
+  if (at === undefined) return { file, line: config.line, column: config.column };
+  const before = text.slice(0, at);
+  return { file, line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
 }

@@ -94,7 +94,8 @@ export async function transformModule(code: string, rawId: string, ctx: Transfor
   }
   const source: DeclarationSource = found ?? { form: 'options', location: { file, line: 1, column: 1 } };
   const declaration = found ? found.value : fromOptions;
-  const compiled = ctx.compiler.compile(declaration, found ? (path: string) => found.keys.get(path) ?? found.location : source.location);
+  const where = found ? (path: string) => found.keys.get(path) ?? found.location : (ctx.options.entryPlaces.get(id) ?? source.location);
+  const compiled = ctx.compiler.compile(declaration, where);
   const s = new MagicString(code);
   for (const edit of scanned.edits) {
     if (edit.start === edit.end) s.appendLeft(edit.start, edit.text);
