@@ -1,7 +1,8 @@
 /**
  * Errors in the bundler's voice: a declaration error reaches each of the six bundlers as its own
  * diagnostic, located at the offending key (`file:line:col` in whatever form the bundler prints
- * it), with the message and what to write instead, and without the plugin's stack.
+ * it), with the message and what to write instead, and without the plugin's stack; and a module
+ * that re-exports `sandbox` (a declaration the build could not see) fails the build.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const app = join(scratch, 'app');
 mkdirSync(join(app, 'src'), { recursive: true });
 writeFileSync(join(app, 'src/bad.js'), "import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { raed: ['./data'] } });\nconsole.log('never built');\n");
+writeFileSync(join(app, 'src/rt.js'), "// A wrapper that hides sandbox() from the build.\nexport { sandbox as cage } from '@syscage/runtime';\n");
+writeFileSync(join(app, 'src/hidden.js'), "import { cage } from './rt.js';\ncage({ fs: { read: true } });\nconsole.log('never built');\n");
 
 describe.each(BUNDLERS)('$name', (bundler) => {
   it('reports a misspelt key at the key, with what to write, and no plugin stack', async () => {
@@ -24,5 +27,13 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     // The key `raed` stands at line 2, column 17.
     expect(failure?.message).toMatch(locatedError(bundler.name, 'src/bad.js', 2, 17, '`fs.raed` is not a capability. Did you mean `fs.read`?'));
     expect(failure?.message).not.toMatch(/\n\s+at .*(packages\/plugin|@syscage\/plugin)/);
+  });
+
+  it('refuses a module that re-exports sandbox, which would hide a declaration from the build', async () => {
+    const failure = await bundler.build({ app, entry: 'src/hidden.js', outDir: join(app, `dist-hidden-${bundler.name}`), format: 'esm' }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toMatch(locatedError(bundler.name, 'src/rt.js', 2, 1, "This module re-exports `sandbox` from '@syscage/runtime'"));
   });
 });

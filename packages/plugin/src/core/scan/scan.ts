@@ -153,12 +153,28 @@ function identifiers(root: Program): Node[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * Refuses `export { sandbox } from '@syscage/runtime'` (renamed or not) and `export * from
+ * '@syscage/runtime'`: a call through such a re-export is invisible to the build, so it would be
+ * applied late, at run time, after other modules.
+ */
+function refuseReexport(ctx: EvaluateContext): void {
+  for (const statement of ctx.program.body) {
+    if ((statement.type !== 'ExportNamedDeclaration' && statement.type !== 'ExportAllDeclaration') || statement.source?.value !== RUNTIME_MODULE || statement.exportKind === 'type') continue;
+    const passes = statement.type === 'ExportAllDeclaration' || statement.specifiers.some((s) => s.exportKind !== 'type' && (s.local.type === 'Identifier' ? s.local.name : s.local.value) === 'sandbox');
+    if (passes) {
+      notStatic(ctx, statement, `This module re-exports \`sandbox\` from '${RUNTIME_MODULE}', so a call through it is invisible to the build and would apply the sandbox late, after other modules.`, `Call \`sandbox({ ... })\` imported from '${RUNTIME_MODULE}' directly in the entry; re-export only what else you need (\`export { status, narrow } from '${RUNTIME_MODULE}'\`).`);
+    }
+  }
+}
+
 function isNode(value: unknown): value is Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
 function scanFile(ctx: EvaluateContext): ScanResult {
   refuseInlineRuntime(ctx);
+  refuseReexport(ctx);
   const bindings = findRuntimeBindings(ctx);
   if (bindings.named.size === 0 && bindings.namespaces.size === 0) return { declarations: [], edits: [] };
   const declarations: FoundDeclaration[] = [];
