@@ -15,6 +15,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const app = join(scratch, 'app');
 mkdirSync(join(app, 'src'), { recursive: true });
 writeFileSync(join(app, 'src/bad.js'), "import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { raed: ['./data'] } });\nconsole.log('never built');\n");
+writeFileSync(join(app, 'src/ok.js'), "import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { read: ['./data'] } });\nconsole.log('ok');\n");
 writeFileSync(join(app, 'src/rt.js'), "// A wrapper that hides sandbox() from the build.\nexport { sandbox as cage } from '@syscage/runtime';\n");
 writeFileSync(join(app, 'src/hidden.js'), "import { cage } from './rt.js';\ncage({ fs: { read: true } });\nconsole.log('never built');\n");
 
@@ -27,6 +28,14 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     // The key `raed` stands at line 2, column 17.
     expect(failure?.message).toMatch(locatedError(bundler.name, 'src/bad.js', 2, 17, '`fs.raed` is not a capability. Did you mean `fs.read`?'));
     expect(failure?.message).not.toMatch(/\n\s+at .*(packages\/plugin|@syscage\/plugin)/);
+  });
+
+  it('warns about an output beside a package.json, whose directory the program may read as its own', async () => {
+    const project = join(scratch, `project-${bundler.name}`);
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'package.json'), '{"private":true}');
+    const out = await bundler.build({ app, entry: 'src/ok.js', outDir: project, format: 'esm' });
+    expect(out.warnings.join('\n')).toContain('the output lies beside a package.json, so the directory the sandboxed program may read as its own is the whole project');
   });
 
   it('refuses a module that re-exports sandbox, which would hide a declaration from the build', async () => {

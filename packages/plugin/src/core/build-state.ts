@@ -7,7 +7,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, isAbsolute, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { SyscageError } from '@syscage/core';
 import { EntrySet } from '../bundlers/entries.ts';
 import { RUNTIME_LOADER, createGateModule, gateFileName, type OutputFormat } from './gate.ts';
@@ -181,7 +181,7 @@ export class BuildState {
     const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output)) } : undefined;
     const resolved = entry.compiled.resolved;
     const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
-    const findings = [...(graph ? this.#lint(entry, graph, facts) : []), ...runtimeReachable(output, this.display(output))];
+    const findings = [...(graph ? this.#lint(entry, graph, facts) : []), ...runtimeReachable(output, this.display(output)), ...outputAtPackageRoot(output, this.display(output))];
     return { gate, manifest, findings, fatal: this.options.strict && findings.length > 0 };
   }
 
@@ -218,6 +218,17 @@ function runtimeReachable(output: string, shown: string): LintFinding[] {
     const message = `${shown}: ${RUNTIME_LOADER} cannot be found from the output's directory, and the program loads it first to apply its sandbox (it refuses to start without it). Install @syscage/runtime as a dependency of the program where the output runs.`;
     return [{ kind: 'runtime-unreachable', chain: [shown], message }];
   }
+}
+
+/**
+ * A finding when `output` lies in a directory with a `package.json` (a project's root): the
+ * program's own directory is readable inside its sandbox (lazily loaded chunks live there), and
+ * here that is the whole project, its `.env` and sources included.
+ */
+function outputAtPackageRoot(output: string, shown: string): LintFinding[] {
+  if (!existsSync(join(dirname(output), 'package.json'))) return [];
+  const message = `${shown}: the output lies beside a package.json, so the directory the sandboxed program may read as its own is the whole project (its .env, sources, .git). Write the output to a directory of its own (dist/, say).`;
+  return [{ kind: 'output-at-root', chain: [shown], message }];
 }
 
 /**

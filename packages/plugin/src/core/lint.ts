@@ -23,7 +23,7 @@ export type ModuleGraph = (id: string) => readonly GraphImport[];
 
 /** One thing the lint found. */
 export interface LintFinding {
-  readonly kind: 'undeclared-builtin' | 'dynamic-import' | 'runtime-unreachable';
+  readonly kind: 'undeclared-builtin' | 'dynamic-import' | 'runtime-unreachable' | 'output-at-root';
   /** The importer chain, entry first, ending with the imported specifier. */
   readonly chain: readonly string[];
   readonly message: string;
