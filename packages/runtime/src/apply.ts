@@ -13,7 +13,7 @@ import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
-import { enforcesBeyondSeccomp, landlockAbi, missingRights, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
+import { allButProcesses, landlockAbi, missingRights, programReadPaths, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
 import { disableCompileCache } from './compile-cache.ts';
 import { dropPrivileges } from './privileges.ts';
@@ -51,13 +51,6 @@ export interface LandlockStatus {
   readonly abi: number;
   /** Whether the process is inside the domain (every thread). */
   readonly applied: boolean;
-  /**
-   * Whether the declaration needs Landlock for anything seccomp does not stop (`enforcesBeyondSeccomp`:
-   * reading without `fs.read: true`, path or port lists, spawn, unix sockets without `fs.write: true`).
-   * Below Landlock ABI 8 a domain covers every thread only after a restart; a declaration that does
-   * not need it runs under seccomp alone there (unless Node restarts for io_uring anyway).
-   */
-  readonly beyondSeccomp: boolean;
   /** Rights the declaration needed that the kernel lacks, accepted under `best-effort`. */
   readonly widened: readonly string[];
 }
@@ -193,7 +186,8 @@ export function applySandbox(prepared: PreparedSandbox): void {
  * Enters the Landlock domain before anything else: with TSYNC where the kernel has it, otherwise
  * on this thread followed by a restart (which also drops io_uring rings). `restart`: the process
  * restarts anyway (rings, or dropped capabilities); `stage1` is given when rings exist. Without a
- * restart to make and without anything for Landlock to do, nothing restarts.
+ * restart to make, nothing restarts where the kernel restricts every thread at once (ABI ≥ 8) or
+ * has no Landlock.
  */
 function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | undefined, restart: boolean): LandlockStatus | undefined {
   if (plan === undefined) {
@@ -202,15 +196,11 @@ function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | unde
   }
   const abi = landlockAbi();
   const allThreads = abi >= TSYNC_ABI;
-  const beyondSeccomp = enforcesBeyondSeccomp(plan);
-  if (!allThreads && !restart && !beyondSeccomp) {
-    // Every thread would take a restart (a second start-up) to enforce only what seccomp already
-    // stops on every thread: not worth it. A restart for io_uring brings it along for free.
-    // Nothing is wider without Landlock, so nothing is refused or warned about (checkLandlockSupport).
-    return { abi, applied: false, beyondSeccomp, widened: [] };
-  }
+  // Every declaration enters the domain, also one whose paths and ports only repeat what seccomp
+  // stops: the domain is what scopes ptrace (other processes' /proc/<pid>/mem), abstract unix
+  // sockets and signals. Below ABI 8 that takes a restart, a second start-up.
   const result = restrictLandlock(plan, { allThreads, placeholders });
-  const status = { abi, applied: result.applied, beyondSeccomp, widened: result.widened.map((w) => w.right) };
+  const status = { abi, applied: result.applied, widened: result.widened.map((w) => w.right) };
   if (restart || (result.applied && !allThreads)) reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0 });
   return status;
 }
@@ -224,12 +214,11 @@ function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | unde
 function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): LandlockStatus | undefined {
   if (plan === undefined) return undefined;
   const abi = landlockAbi();
-  const beyondSeccomp = enforcesBeyondSeccomp(plan);
-  const widened = beyondSeccomp ? missingRights(plan, abi).map((w) => w.right) : []; // warned about before the restart
-  if (!restrictsAnything(plan, abi)) return { abi, applied: false, beyondSeccomp, widened };
+  const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
+  if (!restrictsAnything(plan, abi)) return { abi, applied: false, widened };
   if (markedAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
   const result = restrictLandlock(plan, { allThreads: false, quiet: true, placeholders });
-  return { abi, applied: result.applied, beyondSeccomp, widened };
+  return { abi, applied: result.applied, widened };
 }
 
 /** The values of the implicit read set's placeholders for this process (core's implicit.ts). */
@@ -264,13 +253,14 @@ function placeholders(): LandlockPlaceholders {
   const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
   const dirs = above(main && dirname(main));
   return {
-    program: main && dirname(main),
+    program: main && programReadPaths(dirname(main)),
     loader: [...new Set(loader)],
     modules: dirs.map((dir) => `${dir}/node_modules`),
     'package-json': dirs.map((dir) => `${dir}/package.json`),
     'extra-ca-certs': process.env['NODE_EXTRA_CA_CERTS'] || undefined,
     node: real(process.execPath),
     interpreter: real(readInterpreter(process.execPath)),
+    'all-but-processes': allButProcesses(),
   };
 }
 

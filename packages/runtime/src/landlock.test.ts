@@ -1,34 +1,46 @@
-// Which declarations need Landlock for more than seccomp already stops (below ABI 8 only those
-// restart Node 20 to bring every thread into the domain); the kernel side runs in child processes
-// (test/landlock.test.ts, test/sandbox.test.ts).
+// Which Landlock plans the runtime applies, and what `{program}` stands for; the kernel side runs in
+// child processes (test/landlock.test.ts, test/sandbox.test.ts, test/escapes).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { planLandlock, resolveCapabilities } from '@syscage/core';
-import { describe, expect, it } from 'vitest';
-import { enforcesBeyondSeccomp } from './landlock.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { missingRights, programReadPaths, restrictsAnything } from './landlock.ts';
 
-const beyond = (declaration: object) => enforcesBeyondSeccomp(planLandlock(resolveCapabilities(declaration)));
+const plan = (declaration: object) => planLandlock(resolveCapabilities(declaration));
 
-describe('enforcesBeyondSeccomp', () => {
-  it.each([
-    ['nothing declared: reads are limited to the implicit set', {}],
-    ['a read list', { fs: { read: ['./data'] } }],
-    ['a write list', { fs: { read: true, write: ['./out'] } }],
-    ['a spawn list', { fs: { read: true }, spawn: ['/usr/bin/git'] }],
-    ['a connect port list', { fs: { read: true }, net: { connect: [443] } }],
-    ['a listen port list', { fs: { read: true }, net: { listen: [8080] } }],
-    ["spawn: true (a child's stdio may open existing files read-write)", { fs: { read: true }, spawn: true }],
-    ['net.unix without fs.write: true (binding creates a socket file)', { fs: { read: true }, net: { unix: true } }],
-  ])('is true for %s', (_, declaration) => {
-    expect(beyond(declaration)).toBe(true);
-  });
-
+describe('every declaration gets a Landlock domain', () => {
   it.each([
     ['a read-only CLI', { fs: { read: true } }],
     ['fs: true', { fs: true }],
-    ['fs.write: true (which reads too)', { fs: { write: true } }],
-    ['net.connect: true (its port-0 bind is no list)', { fs: { read: true }, net: { connect: true } }],
-    ['dns, tty, worker and signal', { fs: { read: true }, dns: true, tty: true, worker: true, signal: true }],
-    ['unix sockets with fs: true', { fs: true, net: { unix: true } }],
-  ])('is false for %s: seccomp stops all the rest on every thread', (_, declaration) => {
-    expect(beyond(declaration)).toBe(false);
+    ['everything', { fs: true, net: true, dns: true, spawn: true, worker: true, tty: true, signal: true }],
+  ])('%s restricts something on every Landlock ABI (ptrace scoping comes with the domain)', (_, declaration) => {
+    for (const abi of [1, 5, 6, 7, 8]) expect(restrictsAnything(plan(declaration), abi)).toBe(true);
+  });
+
+  it('a kernel without Landlock lacks what every declaration requires', () => {
+    expect(missingRights(plan({ fs: true, net: true, spawn: true, signal: true }), 0).map((r) => r.right)).toEqual(['read_file', 'read_dir', 'make_char']);
+    expect(missingRights(plan({ fs: true }), 1)).toEqual([]);
+  });
+});
+
+describe('programReadPaths', () => {
+  const base = mkdtempSync(join(tmpdir(), 'syscage-program-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('is the directory when it holds no hidden entries (a build output directory)', () => {
+    const dist = join(base, 'dist');
+    mkdirSync(dist);
+    writeFileSync(join(dist, 'app.mjs'), '');
+    writeFileSync(join(dist, 'chunk-1.mjs'), '');
+    expect(programReadPaths(dist)).toEqual([dist]);
+  });
+
+  it("leaves out hidden entries, such as a project root's .env and .git", () => {
+    const project = join(base, 'project');
+    mkdirSync(join(project, 'src'), { recursive: true });
+    mkdirSync(join(project, '.git'));
+    for (const name of ['app.mjs', 'package.json', '.env']) writeFileSync(join(project, name), '');
+    expect(programReadPaths(project).sort()).toEqual(['app.mjs', 'package.json', 'src'].map((name) => `${project}/${name}`));
   });
 });

@@ -38,7 +38,7 @@ export interface LandlockResult {
 }
 
 /** Values for a plan's `{placeholder}` paths (core's implicit.ts says what each is); unset ones are skipped. */
-export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'modules' | 'package-json' | 'extra-ca-certs' | 'node' | 'interpreter', string | readonly string[] | undefined>>>;
+export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'modules' | 'package-json' | 'extra-ca-certs' | 'node' | 'interpreter' | 'all-but-processes', string | readonly string[] | undefined>>>;
 
 /** Options of {@link restrictLandlock}. */
 export interface RestrictOptions {
@@ -84,13 +84,12 @@ function kernelLandlockAbi(): number {
 
 /**
  * The required rights of `plan` the kernel lacks. Under `enforce` any such right refuses the
- * program; under `best-effort` it warns once and returns them. None count when the plan enforces
- * nothing beyond seccomp ({@link enforcesBeyondSeccomp}): the sandbox is the same without them.
+ * program; under `best-effort` it warns once and returns them. Every plan requires a domain
+ * (ABI 1): without one, nothing keeps other processes' /proc/<pid>/mem out of reach.
  */
 export function checkLandlockSupport(plan: LandlockPlan, abi: number, quiet = false): LandlockRequirement[] {
   const missing = missingRights(plan, abi);
-  // A plan that only repeats what seccomp stops on every thread loses nothing on such a kernel.
-  if (missing.length === 0 || !enforcesBeyondSeccomp(plan)) return [];
+  if (missing.length === 0) return [];
   const first = missing[0] as LandlockRequirement;
   const needs = rightAbi(first.right);
   const have = abi === 0 ? 'has no Landlock' : `has Landlock ABI ${abi}`;
@@ -105,28 +104,42 @@ export function checkLandlockSupport(plan: LandlockPlan, abi: number, quiet = fa
 }
 
 /**
- * Whether Landlock would enforce anything the declaration's seccomp filter does not. seccomp
- * already stops, on every thread, what an undeclared capability needs: opening for writing,
- * creating, removing and renaming without fs.write, executing without spawn, TCP sockets without
- * net, AF_UNIX sockets without net.unix, signals to other processes without signal. What only
- * Landlock enforces:
- * - reading: the baseline opens files read-only for Node's lazy readers, so without `fs.read: true`
- *   Landlock is what keeps other files unreadable;
- * - every path or port list (seccomp cannot see paths or ports);
- * - anything with spawn: seccomp lets a child's `stdio: 'ignore'` open existing files read-write
- *   (Landlock narrows that to /dev/null), and datagram socketpairs can address abstract sockets;
- * - net.unix without `fs.write: true`: binding a unix socket creates a file.
- * The port-0 bind a TCP client may make is no list: a socket cannot listen without net.listen.
+ * What `{all-but-processes}` stands for (`fs.read: true`): every entry of `/` but /proc, every
+ * entry of /proc that is not a process (cpuinfo, meminfo, sys, …), and the process's own
+ * /proc/self, so that another process's environ, maps and auxv stay unreadable. A snapshot of
+ * `/` and /proc when the sandbox starts.
  */
-export function enforcesBeyondSeccomp(plan: LandlockPlan): boolean {
-  const from = (rule: { from: string }, capability: string): boolean => rule.from.split(', ').includes(capability);
-  const unixGranted = !plan.scoped.includes('abstract_unix_socket');
-  return (
-    plan.handledFs.some((right) => right === 'read_file' || right === 'read_dir') ||
-    plan.paths.some((rule) => from(rule, 'fs.write') || from(rule, 'spawn')) ||
-    (unixGranted && plan.handledFs.includes('make_sock')) ||
-    plan.ports.some((rule) => rule.port !== 0 || rule.from !== 'net.connect')
-  );
+export function allButProcesses(): string[] {
+  const { readdirSync } = process.getBuiltinModule('node:fs');
+  const list = (dir: string): string[] => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  const top = list('/').filter((name) => name !== 'proc').map((name) => `/${name}`);
+  const proc = list('/proc').filter((name) => !/^\d+$/.test(name) && name !== 'self' && name !== 'thread-self').map((name) => `/proc/${name}`);
+  return [...top, ...proc, '/proc/self'];
+}
+
+/**
+ * What `{program}` stands for, given the program's directory: the directory, or, when it holds
+ * hidden entries (`.env`, `.git`, `.npmrc`: a program at a project's root), each of its other
+ * entries, so that the program's modules and chunks stay readable (at the restart too) and the
+ * project's secrets do not. A snapshot: entries made later are not readable through it.
+ * @example
+ * programReadPaths('/srv/app'); // ['/srv/app/app.mjs', '/srv/app/package.json', '/srv/app/src'] when /srv/app/.env exists
+ */
+export function programReadPaths(dir: string): string[] {
+  let names: string[];
+  try {
+    names = process.getBuiltinModule('node:fs').readdirSync(dir);
+  } catch {
+    return [dir];
+  }
+  if (!names.some((name) => name.startsWith('.'))) return [dir];
+  return names.filter((name) => !name.startsWith('.')).map((name) => `${dir}/${name}`);
 }
 
 /** Whether `plan` handles any right Landlock ABI `abi` has (otherwise there is no domain to enter). */

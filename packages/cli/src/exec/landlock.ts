@@ -6,14 +6,14 @@
  * runtime confirms the seccomp filter it installs after Landlock (same pid after the exec: the
  * command's own directory). Placeholders are filled for the command,
  * not for syscage's own process: `{node}` is the command's Node, `{program}` the real directory of
- * the script it runs, `{modules}` and `{package-json}` the node_modules directories and package.json
+ * the script it runs (without its hidden entries: the runtime's programReadPaths), `{modules}` and `{package-json}` the node_modules directories and package.json
  * files in it and above it, `{interpreter}` the command's ELF interpreter.
  */
 
 import { realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EXEC_START_PATHS, planLandlock, type LandlockPathRule, type LandlockPlan, type ResolvedCapabilities } from '@syscage/core';
-import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
+import { allButProcesses, programReadPaths, readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
 import type { ResolvedCommand } from './command.ts';
 
 /** The plan and its placeholder values. */
@@ -44,8 +44,9 @@ export function planExecLandlock(resolved: ResolvedCapabilities, command: Resolv
     plan: { ...base, paths },
     placeholders: {
       interpreter,
+      'all-but-processes': allButProcesses(),
       ...(command.isNode ? { node: runs } : {}),
-      ...(program === undefined ? {} : { program, modules: above(program).map((dir) => join(dir, 'node_modules')), 'package-json': above(program).map((dir) => join(dir, 'package.json')) }),
+      ...(program === undefined ? {} : { program: programReadPaths(program), modules: above(program).map((dir) => join(dir, 'node_modules')), 'package-json': above(program).map((dir) => join(dir, 'package.json')) }),
     },
   };
 }

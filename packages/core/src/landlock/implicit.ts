@@ -7,7 +7,8 @@
  * then runs ~320 operations with path lists. What Node reads at start-up is here too, by reason:
  * below Landlock ABI 8 the sandbox restarts the process inside the domain, and it starts again.
  * Placeholders are resolved by the runtime: `{program}` is the directory of the main module (a
- * bundle loads its lazy chunks from it), `{loader}` the real directories of syscage's runtime
+ * bundle loads its lazy chunks from it; its hidden entries left out: a program at a project's
+ * root must not read the project's .env or .git), `{loader}` the real directories of syscage's runtime
  * packages and ffi-rs, `{modules}` and `{package-json}` the node_modules directories and
  * package.json files above the program, `{extra-ca-certs}` the NODE_EXTRA_CA_CERTS file, `{node}`
  * the Node executable and `{interpreter}` its ELF interpreter.
@@ -27,12 +28,14 @@ const READ: readonly FsRight[] = ['read_file', 'read_dir'];
 
 /** What every sandboxed Node program may read (and, for /dev/null, write). */
 export const NODE_IMPLICIT_PATHS: readonly ImplicitPath[] = [
-  { path: '{program}', access: READ, why: "the program's own directory: its modules (read again at the restart), lazily imported modules and chunks of a bundle" },
+  { path: '{program}', access: READ, why: "the program's own directory, without its hidden entries (.env, .git, .npmrc) when it has any: its modules (read again at the restart), lazily imported modules and chunks of a bundle" },
   { path: '{loader}', access: READ, why: "syscage's runtime and ffi-rs, loaded again at the restart" },
   { path: '{modules}', access: READ, why: 'the node_modules directories above the program: its dependencies, resolved again at the restart (installed code, not the project\'s sources)' },
   { path: '{package-json}', access: ['read_file'], why: "the package.json files above the program: Node reads them to resolve modules (the package's type, exports)" },
   { path: '{node}', access: ['execute', 'read_file'], why: 'the Node executable, run again at the restart' },
-  { path: '/etc/ssl', access: READ, why: "OpenSSL's configuration, read by Node at start-up (and CA files when --use-openssl-ca asks)" },
+  { path: '/etc/ssl/openssl.cnf', access: ['read_file'], why: "OpenSSL's configuration, read at start-up by a Node built against the system's OpenSSL (distribution packages)" },
+  { path: '/etc/ssl/certs', access: READ, why: "the system's CA certificates: tls.getCACertificates('system'), --use-system-ca, --use-openssl-ca, and a distribution's Node (never /etc/ssl/private)" },
+  { path: '/usr/share/ca-certificates', access: READ, why: 'the files the links in /etc/ssl/certs point to (Debian, Ubuntu)' },
   { path: '{extra-ca-certs}', access: READ, why: 'the NODE_EXTRA_CA_CERTS file, read by Node at start-up (again at the restart)' },
   { path: '/proc/self', access: READ, why: 'process.memoryUsage(), process.cpuUsage(), os.availableParallelism() (/proc/self/stat, statm, cgroup, task/*)' },
   { path: '/proc/stat', access: READ, why: 'os.cpus()' },

@@ -9,11 +9,17 @@ const rule = (p: ReturnType<typeof plan>, path: string) => p.paths.find((r) => r
 describe('planLandlock', () => {
   it('handles reads, writes and execution unless the declaration grants them for any path', () => {
     expect(plan({}).handledFs).toEqual(expect.arrayContaining(['read_file', 'read_dir', 'write_file', 'make_reg', 'execute', 'truncate', 'refer', 'make_char']));
-    expect(plan({ fs: { read: true } }).handledFs).not.toContain('read_file');
-    expect(plan({ fs: { write: true } }).handledFs).not.toContain('read_file'); // fs.write includes reading
+    // Reading every file stays handled: everything is readable but other processes' /proc/<pid>.
+    expect(rule(plan({ fs: { read: true } }), '{all-but-processes}')).toMatchObject({ access: ['read_file', 'read_dir'], from: 'fs.read' });
+    expect(rule(plan({ fs: { write: true } }), '{all-but-processes}')).toMatchObject({ from: 'fs.write' }); // fs.write includes reading
+    expect(rule(plan({ fs: { read: true } }), '/')).toMatchObject({ access: ['read_dir'] });
     expect(plan({ fs: { write: true } }).handledFs).not.toContain('write_file');
     expect(plan({ spawn: true }).handledFs).not.toContain('execute');
-    expect(isEmptyPlan(plan({ fs: true, spawn: true, net: true, signal: true }))).toBe(true);
+    // Never empty: device nodes are always handled, so every declaration enters a domain (ptrace scoping).
+    const everything = plan({ fs: true, spawn: true, net: true, signal: true });
+    expect(isEmptyPlan(everything)).toBe(false);
+    expect(everything.handledFs).toEqual(['make_block', 'make_char', 'read_dir', 'read_file']);
+    expect(everything.required.map((r) => r.right)).toEqual(['read_file', 'read_dir', 'make_char']);
   });
 
   it('keeps listed paths relative, grants them what their capability means, and merges overlaps', () => {
@@ -50,7 +56,7 @@ describe('planLandlock', () => {
   });
 
   it('requires the rights that make the declaration mean what it says, and only those', () => {
-    expect(requiredAbi(plan({ fs: { read: true, write: true }, spawn: true, net: true }))).toBe(0);
+    expect(requiredAbi(plan({ fs: { read: true, write: true }, spawn: true, net: true }))).toBe(1); // the domain itself
     expect(requiredAbi(plan({}))).toBe(1);
     expect(requiredAbi(plan({ fs: { write: ['./out'] } }))).toBe(3); // truncate
     expect(requiredAbi(plan({ net: { connect: [443] } }))).toBe(4);

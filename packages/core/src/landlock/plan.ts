@@ -85,13 +85,30 @@ export function planLandlock(resolved: ResolvedCapabilities, options: PlanLandlo
   // fs.write includes reading, as in the seccomp catalog: its paths are readable too.
   const write = scopes['fs.write'];
   const read = write === 'any' ? 'any' : scopes['fs.read'];
-  if (read !== 'any') {
+  if (read === 'any') {
+    // Reading every file is not reading other processes: /proc/<pid>/environ, maps and auxv of a
+    // process of the same user need only PTRACE_MODE_READ, which Landlock's domain does not scope.
+    // So reads stay handled, `/` is listable, and every top-level entry but /proc is readable, as
+    // are /proc's own entries and the process's own /proc/self ({all-but-processes}, runtime).
+    const from = write === 'any' ? 'fs.write' : 'fs.read';
+    for (const right of READ) handledFs.add(right);
+    requireRights(READ, "that reading every file stops at other processes' /proc/<pid> (environ, maps)");
+    paths.push({ path: '/', access: ['read_dir'], from, ifMissing: 'skip' });
+    paths.push({ path: '{all-but-processes}', access: READ, from, ifMissing: 'skip' });
+  } else {
     for (const right of READ) handledFs.add(right);
     requireRights(READ, read === undefined && write === undefined ? 'that undeclared files cannot be read' : 'the fs.read and fs.write path lists');
     for (const path of (read as readonly string[] | undefined) ?? []) paths.push({ path, access: READ, from: 'fs.read', ifMissing: 'skip' });
   }
+  // Device nodes are never granted, so every plan handles a right and every sandboxed process
+  // enters a Landlock domain. The domain itself is what keeps processes outside it out of reach:
+  // ptrace scoping (/proc/<pid>/mem and environ of another process of the same user, which the
+  // filter cannot tell from other read-only opens) and, from ABI 6, the signal and abstract unix
+  // socket scopes.
+  for (const right of DEVICES) handledFs.add(right);
+  requireRights(['make_char'], "Landlock's domain: that no process outside the sandbox can be reached through /proc/<pid>/mem or environ (ptrace scoping)");
   if (write !== 'any') {
-    for (const right of [...WRITE, ...DEVICES]) handledFs.add(right);
+    for (const right of WRITE) handledFs.add(right);
     requireRights(['write_file', 'remove_dir', 'remove_file', 'make_dir', 'make_reg', 'make_sym'], write === undefined ? 'that no file can be written' : 'the fs.write path list');
     if (write !== undefined) {
       requireRights(['truncate'], 'that only files under the fs.write paths can be truncated');
@@ -145,7 +162,7 @@ export function planLandlock(resolved: ResolvedCapabilities, options: PlanLandlo
   };
 }
 
-/** Whether a plan restricts anything at all (a fully granted declaration has nothing to apply). */
+/** Whether a plan restricts nothing at all. planLandlock never makes one (device nodes are always handled). */
 export function isEmptyPlan(plan: LandlockPlan): boolean {
   return plan.handledFs.length === 0 && plan.handledNet.length === 0 && plan.scoped.length === 0;
 }
