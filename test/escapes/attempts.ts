@@ -14,9 +14,15 @@ import type { Capabilities, CapabilityName } from '@syscage/core';
  * - `kill`: SIGSYS in both modes (a foreign ABI: the arch or x32 check comes before everything).
  * - `enosys`: ENOSYS in both modes, never run (clone3, io_uring: callers fall back).
  * - `eacces`: EACCES in both modes (the sandbox's soft denials: probes callers recover from, such as
- *   getaddrinfo's netlink interface check; and Landlock's answer for paths outside the declaration).
+ *   getaddrinfo's netlink interface check; and Landlock's answer for paths outside the declaration
+ *   and for other processes' /proc/PID/mem and environ).
+ * - `deny-or-eacces`: as `deny` under declarations whose filter refuses the call, EACCES under those
+ *   that let it reach Landlock or a soft denial (an AF_UNIX stream socket with `dns`; a read-write
+ *   open of /proc/PID/mem with `spawn` or `fs.write`). The per-Node cases in limits.ts pin which.
+ * - `deny-or-eperm`: as `deny`, or EPERM in both modes where Landlock's scope answers (a datagram
+ *   to an abstract unix socket outside the domain, from a socketpair `spawn` allows).
  */
-export type Answer = 'deny' | 'deny-or-kill' | 'kill' | 'enosys' | 'eacces';
+export type Answer = 'deny' | 'deny-or-kill' | 'kill' | 'enosys' | 'eacces' | 'deny-or-eacces' | 'deny-or-eperm';
 
 /** What the attempt's argument is; the test supplies the value for each run. */
 export type Aim =
@@ -94,8 +100,16 @@ export const ATTEMPTS: readonly Attempt[] = [
   row('ptrace-traceme', 'none', 'deny', 'ok', { where: 'probe' }),
   row('process-vm-writev', 'victim-memory', 'deny', 'ok'),
   row('process-vm-readv', 'victim-memory', 'deny', 'ok'),
+  // The same through /proc: Landlock's domain scopes ptrace, so a process outside it is out of
+  // reach even where the filter lets the open through (issue 12, item 3).
+  row('proc-mem-read', 'victim-memory', 'eacces', 'ok'),
+  row('proc-mem-write', 'victim-memory', 'deny-or-eacces', 'ok'),
+  row('proc-environ', 'victim', 'eacces', 'ok'),
   row('pidfd-getfd', 'victim', 'deny', 'ok'),
   row('bpf', 'none', 'deny', 'ok'),
+  // Privileged memory advice: as root, poisoning a shared library's page kills everyone mapping it.
+  row('madvise-hwpoison', 'none', 'deny', 'reaches'),
+  row('madvise-soft-offline', 'none', 'deny', 'reaches'),
   row('userfaultfd', 'none', 'deny', 'ok'),
   row('perf-event-open', 'none', 'deny', 'ok'),
   row('personality-addr-no-randomize', 'none', 'deny', 'ok'),
@@ -127,7 +141,13 @@ export const ATTEMPTS: readonly Attempt[] = [
   row('socket-inet6', 'none', 'deny', 'ok', { grantedBy: SOCKETS_TCP }),
   row('socket-inet-hibits', 'none', 'deny-or-kill', 'ok', { grantedBy: SOCKETS_TCP, positive: false }),
   row('socket-udp', 'none', 'deny', 'ok', { grantedBy: ['net.udp', 'dns'] }),
-  row('socket-unix', 'none', 'deny', 'ok', { grantedBy: ['net.unix', 'dns'] }),
+  // dns asks nscd over a unix stream socket; that socket is answered EACCES (glibc goes on without
+  // nscd), so dns reaches no unix socket: docker.sock, D-Bus, X11 (issue 12, item 2).
+  row('socket-unix', 'none', 'deny-or-eacces', 'ok', { grantedBy: ['net.unix'] }),
+  row('unix-connect', 'victim', 'deny-or-eacces', 'ok', { grantedBy: ['net.unix'] }),
+  row('abstract-connect', 'victim', 'deny-or-eacces', 'ok', { grantedBy: ['net.unix'] }),
+  // spawn's socketpair can address any datagram socket; Landlock's scope keeps abstract ones inside.
+  row('abstract-dgram', 'victim', 'deny-or-eperm', 'ok', { grantedBy: ['net.unix'], positive: false }),
   // Netlink: no capability grants it (as root a route change would pass); every netlink socket is
   // answered EACCES, so getaddrinfo's AI_ADDRCONFIG probe carries on (see catalog/deny.ts).
   row('netlink-route', 'none', 'eacces', 'ok'),
@@ -160,6 +180,15 @@ export const ATTEMPTS: readonly Attempt[] = [
   row('truncate', 'arena', 'deny', 'ok', { grantedBy: WRITE }),
   row('unlink', 'arena', 'deny', 'ok', { grantedBy: WRITE }),
   row('mkdir', 'arena', 'deny', 'ok', { grantedBy: WRITE }),
+  // Modes, owners and times: Landlock has no right for them, so the filter allows them only with
+  // `fs.write: true` (limits.ts tries them under a write list). Descriptor forms included: an
+  // O_PATH or read-only descriptor of a file outside the write list must not reach it either.
+  ...['chmod', 'fchmodat', 'chown', 'lchown', 'fchownat', 'utimensat', 'utimes', 'futimesat', 'utime', 'fchownat-empty-path'].map((id) => row(id, 'arena', 'deny', 'ok', { grantedBy: WRITE, positive: id !== 'utime' })),
+  // Through a read-only descriptor: Landlock refuses the open itself where the arena is not readable.
+  ...['fchmod-rdonly', 'fchown-rdonly', 'futimens-rdonly'].map((id) => row(id, 'arena', 'deny-or-eacces', 'ok', { grantedBy: WRITE })),
+  // fchmodat2 (Linux 6.6) is newer than the syscall tables: ENOSYS, as for any unknown number.
+  row('fchmodat2', 'arena', 'enosys', 'ok'),
+  row('fchmodat2-empty-path', 'arena', 'enosys', 'ok'),
   // Namespaces of the process itself (late: when one gets through, it changes what later rows see).
   row('unshare-newuser', 'none', 'deny', 'ok', { nodeControl: 'reaches' }),
   row('unshare-newns', 'none', 'deny', 'ok'),

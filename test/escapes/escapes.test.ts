@@ -16,6 +16,7 @@ import { ALL, ATTEMPTS, allBut, grants, label, type Attempt } from './attempts.t
 import { buildProbe, makeArena, nodeBinaries, runProbeUnsandboxed, startVictim, suiteAvailable, NODE_MAJORS, type NodeMajor, type ProbeBuild } from './harness.ts';
 import { argFor, controlHolds, judgeTrial, runnable, type Mode, type Via } from './judge.ts';
 import { describeNodeBehaviour } from './node-behaviour.ts';
+import { describeDeclaredLimits } from './limits.ts';
 import { detectIa32Emulation } from '../support/ia32.ts';
 
 const available = suiteAvailable();
@@ -137,4 +138,5 @@ describe.skipIf(!available.ok)(title, () => {
   });
 
   describeNodeBehaviour(NODE_MAJORS, context);
+  describeDeclaredLimits(NODE_MAJORS, context);
 });

@@ -1,6 +1,6 @@
 /**
  * The escape suite's machinery: builds probe.c (the executable and libescape.so) with the
- * machine's gcc, cached under `fixtures/.build/` by a hash of the source (beside the attempt
+ * machine's gcc, cached under `fixtures/build/` (not hidden: a program's hidden entries are outside its implicit read set) by a hash of the source (beside the attempt
  * program, so they are part of it: the Landlock domain lets a program read its own directory,
  * also when the sandbox restarts it and the library is loaded again); finds the
  * Node binaries (20 from the PATH, 22, 24 and 26 through scripts/baseline/install-node.mjs); runs
@@ -10,7 +10,7 @@
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, readdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,7 +42,7 @@ export async function buildProbe(): Promise<ProbeBuild> {
   const sourceFile = join(here, 'probe.c');
   const source = await readFile(sourceFile);
   const hash = createHash('sha256').update(gccFlags.join(' ')).update('\0').update(source).digest('hex').slice(0, 16);
-  const dir = join(here, 'fixtures', '.build');
+  const dir = join(here, 'fixtures', 'build');
   await mkdir(dir, { recursive: true });
   const build = async (output: string, extra: string[]): Promise<string> => {
     const file = join(dir, output);
@@ -82,7 +82,7 @@ export async function nodeBinaries(): Promise<Record<NodeMajor, string>> {
 /** One step of attempt.mjs (see its header). */
 export interface Step {
   readonly id: string;
-  readonly kind: 'native' | 'probe' | 'spawn-sync' | 'spawn-async' | 'fs-async' | 'ring-fds' | 'pause';
+  readonly kind: 'native' | 'probe' | 'spawn-sync' | 'spawn-async' | 'fs-async' | 'ring-fds' | 'pause' | 'js';
   readonly attempt?: string;
   readonly arg?: string;
   readonly tty?: boolean;
@@ -121,6 +121,10 @@ export interface RunSpec {
   readonly build: ProbeBuild;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Run the program as this unprivileged user (through `setpriv`), where root would change the outcome. */
+  readonly user?: UnprivilegedUser;
+  /** The program to run instead of fixtures/attempt.mjs (one that imports it, from elsewhere). */
+  readonly program?: string;
   /** Run without the pty wrapper, so the child's pid is the program's; called on `paused`. */
   readonly onPaused?: (pid: number) => Promise<void>;
   readonly timeoutMs?: number;
@@ -135,7 +139,9 @@ export function runProgram(spec: RunSpec): Promise<Run> {
     SYSCAGE_ESCAPE_SPEC: JSON.stringify({ caps: spec.caps, probe: spec.build.probe, steps: spec.steps }),
   };
   const paused = spec.onPaused;
-  const [file, args] = paused ? [spec.node, [fixture]] : [spec.build.probe, ['pty-exec', spec.node, fixture]];
+  const program = spec.program ?? fixture;
+  const [node, nodeArgs] = spec.user ? ['setpriv', [...setprivArgs(spec.user), spec.node, program]] : [spec.node, [program]];
+  const [file, args] = paused ? [node, nodeArgs] : [spec.build.probe, ['pty-exec', node, ...nodeArgs]];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, args, { cwd: spec.cwd ?? tmpdir(), env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -210,6 +216,24 @@ export async function runProbeUnsandboxed(build: ProbeBuild, attempt: string, ar
   return { outcome: first ?? `exit ${pty?.split(' ')[1]?.replace('exit:', '') ?? exit}`, ptyReceived: pty?.split(' ')[2] ?? '' };
 }
 
+/** An unprivileged user attempts run as (CI runs as root, which masks some outcomes). */
+export interface UnprivilegedUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** nobody:nogroup on Debian. */
+export const NOBODY: UnprivilegedUser = { uid: 65534, gid: 65534 };
+
+/** Whether attempts can be made as another user here: root, and util-linux's setpriv. */
+export function canDropPrivileges(): boolean {
+  return process.getuid?.() === 0 && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function setprivArgs(user: UnprivilegedUser): string[] {
+  return [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--'];
+}
+
 /** A `probe target` process: a pid to aim at and a buffer whose address the test knows. */
 export interface Victim {
   readonly pid: number;
@@ -218,10 +242,11 @@ export interface Victim {
   finish(): Promise<string>;
 }
 
-/** Starts a victim process (unsandboxed, a child of the test runner). */
-export function startVictim(build: ProbeBuild): Promise<Victim> {
+/** Starts a victim process (unsandboxed, a child of the test runner; as `user` if given). */
+export function startVictim(build: ProbeBuild, user?: UnprivilegedUser): Promise<Victim> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(build.probe, ['target'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const [file, args] = user ? ['setpriv', [...setprivArgs(user), build.probe, 'target']] : [build.probe, ['target']];
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     const finished = new Promise<string>((done) => child.on('close', () => done(/buffer (.*)/.exec(out)?.[1] ?? '')));
     child.on('error', reject);
@@ -245,20 +270,29 @@ export interface Arena {
   readonly dir: string;
   /** Its handle for open_by_handle_at, made unsandboxed. */
   readonly handle: string;
-  /** What is in the arena now: the sorted entries, and victim's content. */
-  inspect(): Promise<{ entries: string[]; victim: string }>;
+  /** victim's mode, owner and modification time as made (`mode uid:gid mtime`). */
+  readonly attributes: string;
+  /** What is in the arena now: the sorted entries, victim's content and attributes. */
+  inspect(): Promise<{ entries: string[]; victim: string; attributes: string }>;
   remove(): Promise<void>;
 }
 
-export async function makeArena(build: ProbeBuild): Promise<Arena> {
+/** Makes an arena; `owner` hands it (and its files) to that uid:gid, for attempts made as that user. */
+export async function makeArena(build: ProbeBuild, owner?: { uid: number; gid: number }): Promise<Arena> {
   const dir = await mkdtemp(join(tmpdir(), 'syscage-escape-'));
-  await writeFile(join(dir, 'victim'), 'intact\n');
+  await writeFile(join(dir, 'victim'), 'intact\n', { mode: 0o644 });
   await writeFile(join(dir, 'deletable'), '');
+  if (owner) for (const path of [dir, join(dir, 'victim'), join(dir, 'deletable')]) await chown(path, owner.uid, owner.gid);
   const { stdout } = await execFileAsync(build.probe, ['handle', join(dir, 'victim')]);
+  const attributes = async (): Promise<string> => {
+    const info = await stat(join(dir, 'victim')).catch(() => undefined);
+    return info ? `${info.mode.toString(8)} ${info.uid}:${info.gid} ${info.mtimeMs}` : '(gone)';
+  };
   return {
     dir,
     handle: stdout.trim(),
-    inspect: async () => ({ entries: (await readdir(dir)).sort(), victim: await readFile(join(dir, 'victim'), 'utf8').catch(() => '(gone)') }),
+    attributes: await attributes(),
+    inspect: async () => ({ entries: (await readdir(dir)).sort(), victim: await readFile(join(dir, 'victim'), 'utf8').catch(() => '(gone)'), attributes: await attributes() }),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -26,6 +26,10 @@ function refusals(attempt: Attempt, mode: Mode): readonly string[] {
       return [mode === 'kill' ? 'killed SIGSYS' : 'errno 1'];
     case 'deny-or-kill':
       return mode === 'kill' ? ['killed SIGSYS'] : ['errno 1', 'killed SIGSYS'];
+    case 'deny-or-eacces':
+      return [mode === 'kill' ? 'killed SIGSYS' : 'errno 1', 'errno 13'];
+    case 'deny-or-eperm':
+      return mode === 'kill' ? ['killed SIGSYS', 'errno 1'] : ['errno 1'];
   }
 }
 
@@ -131,18 +135,20 @@ function checkStart(run: Run, sandboxed: boolean): string[] {
 async function checkLeftovers(denied: readonly Attempt[], run: Run, targets: Targets): Promise<string[]> {
   const problems: string[] = [];
   const ids = new Set(denied.map((a) => a.id));
-  if (ids.has('process-vm-writev') && targets.victim) {
+  if ((ids.has('process-vm-writev') || ids.has('proc-mem-write')) && targets.victim) {
     const buffer = await targets.victim.finish();
-    if (buffer !== 'untouched') problems.push(`process-vm-writev: the victim's memory now holds "${buffer}" — GOT THROUGH`);
+    if (buffer !== 'untouched') problems.push(`process-vm-writev, proc-mem-write: the victim's memory now holds "${buffer}" — GOT THROUGH`);
   }
   if ((ids.has('tiocsti') || ids.has('tiocsti-hibits')) && run.ptyReceived.includes('78')) {
     problems.push(`tiocsti: the terminal echoed injected input (${run.ptyReceived}) — GOT THROUGH`);
   }
-  if (denied.some((a) => a.aim === 'arena' && a.grantedBy !== 'baseline' && a.id !== 'name-to-handle-at')) {
-    const { entries, victim } = await targets.arena.inspect();
+  // ENOSYS rows reach nothing whatever is declared; they must not make granted writes look like escapes.
+  if (denied.some((a) => a.aim === 'arena' && a.grantedBy !== 'baseline' && a.id !== 'name-to-handle-at' && a.answer !== 'enosys')) {
+    const { entries, victim, attributes } = await targets.arena.inspect();
     if (victim !== 'intact\n' || entries.join(',') !== 'deletable,victim') {
       problems.push(`file arena changed: entries ${entries.join(',')}, victim ${JSON.stringify(victim)} — GOT THROUGH`);
     }
+    if (attributes !== targets.arena.attributes) problems.push(`victim's mode, owner or times changed: ${targets.arena.attributes} → ${attributes} — GOT THROUGH`);
   }
   return problems;
 }

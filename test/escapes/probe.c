@@ -15,7 +15,10 @@
  *                           prefixed with `outcome ID ` when SYSCAGE_ESCAPE_STEP=ID is set
  *   probe list              print every attempt's name
  *   probe target            a victim: print `target PID ADDR` (ADDR: a 64-byte buffer holding
- *                           "untouched"), wait for EOF on stdin, then print `buffer TEXT`
+ *                           "untouched"), wait for EOF on stdin, then print `buffer TEXT`; it also
+ *                           listens on the abstract unix names `syscage-escape-PID` (stream) and
+ *                           `syscage-escape-dgram-PID` (datagram), and on the unix socket
+ *                           /tmp/syscage-escape-PID.sock, counting what reaches them
  *   probe handle PATH       print PATH's `struct file_handle` as hex (for open-by-handle)
  *   probe pty-exec CMD...   run CMD with the slave of a fresh pty as stdin (fd 0: the one
  *                           descriptor above stdout Node's re-execution is sure to keep); when it
@@ -38,15 +41,20 @@
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -387,6 +395,153 @@ static struct outcome netlink_newaddr(const char *arg) {
   return (struct outcome){error, 0};
 }
 
+/* ---- other processes through /proc, and unix sockets outside the sandbox ------------------- */
+
+static struct outcome proc_open(const char *arg, const char *entry, int flags) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/%s", number(arg), entry);
+  return result(syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC));
+}
+
+static struct outcome proc_mem_read(const char *arg) {
+  struct outcome fd = proc_open(arg, "mem", O_RDONLY);
+  if (fd.err) return fd;
+  char text[16];
+  return result(syscall(SYS_pread64, fd.value, text, sizeof text, address_of(arg)));
+}
+
+static struct outcome proc_mem_write(const char *arg) {
+  struct outcome fd = proc_open(arg, "mem", O_RDWR);
+  if (fd.err) return fd;
+  char text[] = "PWNED";
+  return result(syscall(SYS_pwrite64, fd.value, text, sizeof text, address_of(arg)));
+}
+
+static struct outcome proc_environ(const char *arg) {
+  struct outcome fd = proc_open(arg, "environ", O_RDONLY);
+  if (fd.err) return fd;
+  char text[64];
+  return result(syscall(SYS_read, fd.value, text, sizeof text));
+}
+
+/* A unix address: an abstract name (leading '@') or a path; returns its length. */
+static socklen_t unix_address(struct sockaddr_un *addr, const char *name) {
+  memset(addr, 0, sizeof *addr);
+  addr->sun_family = AF_UNIX;
+  size_t length = strlen(name);
+  if (length >= sizeof addr->sun_path) length = sizeof addr->sun_path - 1;
+  memcpy(addr->sun_path, name, length);
+  if (name[0] == '@') addr->sun_path[0] = '\0';
+  return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + length);
+}
+
+static struct outcome unix_stream_connect(const char *name) {
+  struct sockaddr_un addr;
+  socklen_t length = unix_address(&addr, name);
+  long fd = syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return result(fd);
+  return result(syscall(SYS_connect, fd, &addr, length));
+}
+
+static struct outcome abstract_connect(const char *arg) {
+  char name[64];
+  snprintf(name, sizeof name, "@syscage-escape-%ld", number(arg));
+  return unix_stream_connect(name);
+}
+
+static struct outcome unix_connect(const char *arg) {
+  char name[64];
+  snprintf(name, sizeof name, "/tmp/syscage-escape-%ld.sock", number(arg));
+  return unix_stream_connect(name);
+}
+
+/* A datagram socketpair needs no AF_UNIX socket(): only spawn's socketpair. sendmsg (which spawn
+ * allows for fork()'s IPC channel) may still address any datagram socket, abstract ones included. */
+static struct outcome abstract_dgram(const char *arg) {
+  struct sockaddr_un addr;
+  char name[64];
+  snprintf(name, sizeof name, "@syscage-escape-dgram-%ld", number(arg));
+  socklen_t length = unix_address(&addr, name);
+  int pair[2];
+  if (syscall(SYS_socketpair, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0) return result(-1);
+  char byte = 'x';
+  struct iovec io = {&byte, 1};
+  struct msghdr message = {.msg_name = &addr, .msg_namelen = length, .msg_iov = &io, .msg_iovlen = 1};
+  return result(syscall(SYS_sendmsg, pair[0], &message, 0));
+}
+
+/* ---- attribute changes (modes, owners, times) of a file outside any write list --------------- */
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+static struct outcome path_only(const char *arg) {
+  /* An O_PATH descriptor: no Landlock right is needed to get one. */
+  return result(syscall(SYS_openat, AT_FDCWD, in_dir(arg, "victim"), O_PATH | O_CLOEXEC));
+}
+
+static struct outcome read_only(const char *arg) {
+  return result(syscall(SYS_openat, AT_FDCWD, in_dir(arg, "victim"), O_RDONLY | O_CLOEXEC));
+}
+
+static struct outcome attr_chmod(const char *arg) { return result(syscall(SYS_chmod, in_dir(arg, "victim"), 04777)); }
+static struct outcome attr_fchmodat(const char *arg) { return result(syscall(SYS_fchmodat, AT_FDCWD, in_dir(arg, "victim"), 04777)); }
+static struct outcome attr_fchmodat2(const char *arg) { return result(syscall(SYS_fchmodat2, AT_FDCWD, in_dir(arg, "victim"), 04777, 0)); }
+static struct outcome attr_chown(const char *arg) { return result(syscall(SYS_chown, in_dir(arg, "victim"), getuid(), getgid())); }
+static struct outcome attr_lchown(const char *arg) { return result(syscall(SYS_lchown, in_dir(arg, "victim"), getuid(), getgid())); }
+static struct outcome attr_fchownat(const char *arg) { return result(syscall(SYS_fchownat, AT_FDCWD, in_dir(arg, "victim"), getuid(), getgid(), 0)); }
+static struct outcome attr_utimensat(const char *arg) {
+  struct timespec times[2] = {{1, 0}, {1, 0}};
+  return result(syscall(SYS_utimensat, AT_FDCWD, in_dir(arg, "victim"), times, 0));
+}
+static struct outcome attr_utimes(const char *arg) {
+  struct timeval times[2] = {{1, 0}, {1, 0}};
+  return result(syscall(SYS_utimes, in_dir(arg, "victim"), times));
+}
+static struct outcome attr_futimesat(const char *arg) {
+  struct timeval times[2] = {{1, 0}, {1, 0}};
+  return result(syscall(SYS_futimesat, AT_FDCWD, in_dir(arg, "victim"), times));
+}
+static struct outcome attr_utime(const char *arg) {
+  long times[2] = {1, 1}; /* struct utimbuf */
+  return result(syscall(SYS_utime, in_dir(arg, "victim"), times));
+}
+static struct outcome attr_fchownat_empty(const char *arg) {
+  struct outcome fd = path_only(arg);
+  if (fd.err) return fd;
+  return result(syscall(SYS_fchownat, fd.value, "", getuid(), getgid(), AT_EMPTY_PATH));
+}
+static struct outcome attr_fchmodat2_empty(const char *arg) {
+  struct outcome fd = path_only(arg);
+  if (fd.err) return fd;
+  return result(syscall(SYS_fchmodat2, fd.value, "", 04777, AT_EMPTY_PATH));
+}
+static struct outcome attr_fchmod_rdonly(const char *arg) {
+  struct outcome fd = read_only(arg);
+  if (fd.err) return fd;
+  return result(syscall(SYS_fchmod, fd.value, 04777));
+}
+static struct outcome attr_fchown_rdonly(const char *arg) {
+  struct outcome fd = read_only(arg);
+  if (fd.err) return fd;
+  return result(syscall(SYS_fchown, fd.value, getuid(), getgid()));
+}
+static struct outcome attr_futimens_rdonly(const char *arg) {
+  struct outcome fd = read_only(arg);
+  if (fd.err) return fd;
+  struct timespec times[2] = {{1, 0}, {1, 0}};
+  return result(syscall(SYS_utimensat, fd.value, NULL, times, 0));
+}
+
+/* ---- privileged memory advice --------------------------------------------------------------- */
+
+/* Aimed at an address nothing maps (below it is mmap_min_addr): unsandboxed, root gets past the
+ * capability check and fails on the page (EFAULT); a real page would be poisoned for good. */
+static struct outcome advise(long advice) { return result(syscall(SYS_madvise, 0x10000, 4096, advice)); }
+static struct outcome madvise_hwpoison(const char *arg) { (void)arg; return advise(100 /* MADV_HWPOISON */); }
+static struct outcome madvise_soft_offline(const char *arg) { (void)arg; return advise(101 /* MADV_SOFT_OFFLINE */); }
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 struct attempt {
@@ -420,7 +575,16 @@ static const struct attempt attempts[] = {
     {"socket-alg", socket_alg}, {"netlink-route", netlink_route}, {"netlink-audit", netlink_audit},
     {"netlink-sock-diag", netlink_sock_diag}, {"netlink-uevent", netlink_uevent},
     {"netlink-netfilter", netlink_netfilter}, {"netlink-generic", netlink_generic}, {"netlink-xfrm", netlink_xfrm},
-    {"netlink-route-newaddr", netlink_newaddr},
+    {"netlink-route-newaddr", netlink_newaddr}, {"proc-mem-read", proc_mem_read},
+    {"proc-mem-write", proc_mem_write}, {"proc-environ", proc_environ}, {"abstract-connect", abstract_connect},
+    {"abstract-dgram", abstract_dgram}, {"unix-connect", unix_connect}, {"chmod", attr_chmod},
+    {"fchmodat", attr_fchmodat}, {"fchmodat2", attr_fchmodat2}, {"chown", attr_chown}, {"lchown", attr_lchown},
+    {"fchownat", attr_fchownat}, {"utimensat", attr_utimensat}, {"utimes", attr_utimes},
+    {"futimesat", attr_futimesat}, {"utime", attr_utime}, {"fchownat-empty-path", attr_fchownat_empty},
+    {"fchmodat2-empty-path", attr_fchmodat2_empty}, {"fchmod-rdonly", attr_fchmod_rdonly},
+    {"fchown-rdonly", attr_fchown_rdonly}, {"futimens-rdonly", attr_futimens_rdonly},
+    {"madvise-hwpoison", madvise_hwpoison},
+    {"madvise-soft-offline", madvise_soft_offline},
 };
 
 static const char *run_attempt(const char *name, const char *arg) {
@@ -448,12 +612,29 @@ const char *escape_attempt(const char *name, const char *arg) { return run_attem
 
 #else
 
+/* Binds (and for streams listens on) a unix socket outside any sandbox; -1 if it cannot. */
+static int unix_listener(int type, const char *name) {
+  struct sockaddr_un addr;
+  socklen_t length = unix_address(&addr, name);
+  int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+  if (fd < 0 || bind(fd, (struct sockaddr *)&addr, length) != 0) return -1;
+  if (type == SOCK_STREAM && listen(fd, 8) != 0) return -1;
+  return fd;
+}
+
 static int run_target(void) {
   static char buffer[64] = "untouched";
+  char stream[64], dgram[64], path[64];
+  snprintf(stream, sizeof stream, "@syscage-escape-%d", getpid());
+  snprintf(dgram, sizeof dgram, "@syscage-escape-dgram-%d", getpid());
+  snprintf(path, sizeof path, "/tmp/syscage-escape-%d.sock", getpid());
+  if (unix_listener(SOCK_STREAM, stream) < 0 || unix_listener(SOCK_DGRAM, dgram) < 0 || unix_listener(SOCK_STREAM, path) < 0) return perror("target sockets"), 2;
+  chmod(path, 0777); /* reachable by an unprivileged attempt too */
   printf("target %d %lx\n", getpid(), (unsigned long)buffer);
   fflush(stdout);
   char sink[256];
   while (read(0, sink, sizeof sink) > 0) continue;
+  unlink(path);
   printf("buffer %s\n", buffer);
   return 0;
 }
