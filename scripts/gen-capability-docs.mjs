@@ -22,12 +22,12 @@ const SCRIPT = 'scripts/gen-capability-docs.mjs';
 /** How each capability is written in a declaration, and what it is for (one line). */
 const SUMMARY = {
   'fs.read': ["fs: { read: true | ['./data', ...] }", 'read files and list directories; a list names the only paths that may be read (Landlock)'],
-  'fs.write': ["fs: { write: true | ['./out', ...] }", 'create, write, truncate, rename and remove files (and read them); a list names the only paths'],
+  'fs.write': ["fs: { write: true | ['./out', ...] }", 'create, write, truncate, rename and remove files (and read them); a list names the only paths. Modes, owners and times (chmod, chown, utimes, and so fs.copyFile and fs.cp) only with `true`'],
   'net.connect': ['net: { connect: true | [443, ...] }', 'open TCP connections; a list names the only remote ports'],
   'net.listen': ['net: { listen: true | [8080, ...] }', 'accept TCP connections; a list names the only local ports'],
   'net.udp': ['net: { udp: true }', 'send and receive UDP datagrams (any address and port: Landlock cannot scope UDP)'],
   'net.unix': ['net: { unix: true }', 'unix domain sockets (connect, bind, listen), abstract ones included'],
-  dns: ['dns: true', "name resolution: the resolver's files, the nscd socket, UDP and TCP to port 53"],
+  dns: ['dns: true', "name resolution: the resolver's files and UDP queries (no unix socket: glibc's nscd attempt is answered EACCES and it goes on without nscd)"],
   spawn: ["spawn: true | ['/usr/bin/git', ...]", 'run programs (children inherit the sandbox); a list names the only programs (or directories of programs)'],
   worker: ['worker: true', 'worker_threads'],
   tty: ['tty: true', 'terminal ioctls: modes, window size, process groups (never TIOCSTI or TIOCLINUX)'],
@@ -88,6 +88,8 @@ export function renderCapabilityDocs(core) {
     const rules = core.CAPABILITY_RULES[name];
     if (rules.length === 0) lines.push('No system calls beyond the baseline: its effect is on Landlock only.', '');
     else lines.push(...ruleTable(rules), '');
+    const unscoped = core.UNSCOPED_ONLY_RULES[name] ?? [];
+    if (unscoped.length > 0) lines.push(`Only with ${code(formatDeclaration(declarationOf(name)))}, never with a list (Landlock could not keep these beneath the list's paths):`, '', ...ruleTable(unscoped), '');
     lines.push('Landlock:', '');
     const granted = core.planLandlock(core.resolveCapabilities(declarationOf(name)));
     lines.push(`* ${code(formatDeclaration(declarationOf(name)))}: ${describePlan(granted, empty, name)}`);
@@ -125,9 +127,9 @@ export function renderCapabilityDocs(core) {
     '',
     `**Answered \`EACCES\`** (not a violation: the caller carries on without it), unless a listed capability grants the call:`,
     '',
-    '| syscall | when | unless | why |',
-    '|---|---|---|---|',
-    ...core.SOFT_DENIALS.map((denial) => `| ${code(denial.syscall)} | ${cell(conditions(denial.syscall, denial.when))} | ${denial.unless.length === 0 ? '—' : denial.unless.map(code).join(', ')} | ${cell(denial.why)} |`),
+    '| syscall | when | only with | unless | why |',
+    '|---|---|---|---|---|',
+    ...core.SOFT_DENIALS.map((denial) => `| ${code(denial.syscall)} | ${cell(conditions(denial.syscall, denial.when))} | ${denial.only === undefined ? 'any declaration' : denial.only.map(code).join(', ')} | ${denial.unless.length === 0 ? '—' : denial.unless.map(code).join(', ')} | ${cell(denial.why)} |`),
     '',
     '**Answered `ENOSYS`**, whatever is declared (libc and libuv fall back to calls the filter can check):',
     '',
@@ -156,7 +158,7 @@ export function renderCapabilityDocs(core) {
   lines.push(
     '## The implicit read set',
     '',
-    'What Landlock lets a sandboxed program use without declaring it (`packages/core/src/landlock/implicit.ts`). Placeholders are filled by the runtime when the sandbox starts: `{program}` the directory of the main module, `{loader}` the real directories of syscage\'s runtime packages and ffi-rs, `{modules}` and `{package-json}` the `node_modules` directories and `package.json` files in the program\'s directory and every directory above it, `{node}` the Node executable, `{interpreter}` its ELF interpreter.',
+    'What Landlock lets a sandboxed program use without declaring it (`packages/core/src/landlock/implicit.ts`). Placeholders are filled by the runtime when the sandbox starts: `{program}` the directory of the main module (its entries but the hidden ones, when it has hidden entries), `{all-but-processes}` (for `fs.read: true`) every entry of `/` but `/proc`, the entries of `/proc` that are not processes, and the program\'s own `/proc/self`, `{loader}` the real directories of syscage\'s runtime packages and ffi-rs, `{modules}` and `{package-json}` the `node_modules` directories and `package.json` files in the program\'s directory and every directory above it, `{node}` the Node executable, `{interpreter}` its ELF interpreter.',
     '',
     ...implicit('Every Node program', 'Read (and for `/dev/null`, written) by the Node runtime itself after the sandbox starts.', core.NODE_IMPLICIT_PATHS),
     ...implicit('Starting a program', 'What a freshly executed, dynamically linked program reads: Node at the sandbox\'s restart, and programs started with `spawn`.', core.EXEC_START_PATHS),

@@ -13,6 +13,8 @@ export interface Operation {
   readonly inseparable?: Partial<Record<Capability, string>>;
   readonly deniedAs?: { codes: string[]; why: string };
   readonly deniedAlways?: string;
+  /** Needed capabilities whose list form does not grant it (core grants them with `true` only). */
+  readonly unscoped?: Partial<Record<Capability, string>>;
 }
 
 export type VerdictKind = 'ok' | 'skip' | 'swallowed' | 'translated' | 'false-kill' | 'blocked' | 'changed' | 'unclean-exit' | 'escape' | 'not-stopped' | 'wrong-signal' | 'wrong-error' | 'died' | 'killed-in-errno' | 'early-kill' | 'not-applied' | 'landlock';
@@ -84,3 +86,6 @@ export declare function countVersion(version: VersionResult): VersionCounts;
 export declare function formatSummary(versions: readonly VersionResult[]): string;
 export declare function listFindings(versions: readonly VersionResult[], options?: { complement?: boolean; skips?: boolean }): string[];
 export declare const operations: readonly Operation[];
+
+/** Whether the scoped case runs the operation: a need takes a list, and the list grants it. */
+export declare function runsScoped(op: Operation): boolean;

@@ -23,14 +23,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChild } from './child.mjs';
 import { prepareFixtures } from './fixtures.mjs';
-import { CAPABILITIES, SCOPED_LISTS, declarationFor, operations, validateOperations } from './operations.mjs';
+import { CAPABILITIES, declarationFor, operations, runsScoped, validateOperations } from './operations.mjs';
 import { followKernelLog } from './kernel-log.mjs';
 import { startPeers } from './peers.mjs';
 import { allowedVerdict, deniedAlwaysVerdict, deniedErrnoVerdict, deniedKillVerdict, referenceSkip } from './verdicts.mjs';
 
 export { installNode } from '../../scripts/baseline/install-node.mjs';
 export { countVersion, formatSummary, listFindings } from './report.mjs';
-export { SCOPED_LISTS, operations } from './operations.mjs';
+export { SCOPED_LISTS, operations, runsScoped } from './operations.mjs';
 
 /**
  * @typedef {import('./operations.mjs').Operation} Operation
@@ -174,7 +174,7 @@ async function runVersion(node, selected, batch) {
   const without = (/** @type {Capability[]} */ caps, /** @type {Capability} */ cap) => caps.filter((c) => c !== cap);
   const complementOf = (/** @type {Capability} */ cap) => CAPABILITIES.filter((c) => c !== cap && !(cap === 'fs.read' && c === 'fs.write'));
 
-  const isScoped = (/** @type {Operation} */ op) => op.deniedAlways === undefined && op.needs.some((cap) => Object.hasOwn(SCOPED_LISTS, cap));
+  const isScoped = runsScoped;
   const [reference, allowed, deniedErrno, complement, deniedKill, scoped] = await Promise.all([
     grouped(ops.map((op) => ({ key: op.name, op, caps: op.needs })), null),
     grouped(ops.map((op) => ({ key: op.name, op, caps: op.deniedAlways === undefined ? op.needs : [...CAPABILITIES] })), 'kill'),

@@ -10,7 +10,7 @@
  * SYSCAGE_MATRIX_DIAGNOSE=1 names the syscall behind each unexpected kill.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { SCOPED_LISTS, formatSummary, installNode, listFindings, operations, runMatrix, type Capability, type Verdict, type VersionResult } from './harness.mjs';
+import { formatSummary, installNode, listFindings, operations, runMatrix, runsScoped, type Capability, type Verdict, type VersionResult } from './harness.mjs';
 
 const MAJORS = [20, 22, 24, 26] as const;
 const wantedMajors = (process.env.SYSCAGE_MATRIX_NODES ?? MAJORS.join(',')).split(',').map(Number);
@@ -72,7 +72,7 @@ describe.skipIf(!supported)('Node API matrix', () => {
     });
 
     describe('scoped: with path and port lists instead of `true`, it still works (the implicit read set suffices)', () => {
-      it.for(operations.filter((op) => op.deniedAlways === undefined && op.needs.some((cap) => Object.hasOwn(SCOPED_LISTS, cap))).map((op) => op.name))('%s', (name, ctx) => {
+      it.for(operations.filter(runsScoped).map((op) => op.name))('%s', (name, ctx) => {
         expectPass(verdictOf(major, name, (op) => op.scoped, ctx));
       });
     });

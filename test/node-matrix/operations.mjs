@@ -47,6 +47,10 @@ import proc from './ops/proc.mjs';
  * @property {Partial<Record<Capability, string>>} [softDenied]  needed capabilities whose absence the
  *   sandbox answers with EACCES in either mode (core's deny.ts soft denials), with the reason: an
  *   EACCES failure is their denied case.
+ * @property {Partial<Record<Capability, string>>} [unscoped]  needed capabilities whose list form
+ *   does not grant the operation (core grants it with `true` only), with the reason: the scoped case
+ *   leaves the operation out when no other needed capability takes a list. The escape suite
+ *   (test/escapes/limits.ts) checks that the list form refuses it.
  * @property {{ codes: string[], why: string }} [deniedAs]  errno mode: the error codes this API
  *   reports instead of EPERM when a syscall it makes is denied (it translates the failure), and
  *   why. Accepted as a denial, and reported as such.
@@ -68,6 +72,16 @@ export const SCOPED_LISTS = Object.freeze({
   spawn: ['/bin', '/usr/bin', '@node'],
   'net.connect': ['@peers'],
 });
+
+/**
+ * Whether the scoped case runs `op`: it needs a capability that takes a list, and the list form
+ * grants it (not `unscoped`).
+ * @param {Operation} op
+ * @returns {boolean}
+ */
+export function runsScoped(op) {
+  return op.deniedAlways === undefined && op.needs.some((cap) => Object.hasOwn(SCOPED_LISTS, cap) && op.unscoped?.[cap] === undefined);
+}
 
 /**
  * The `sandbox()` declaration granting exactly `names`, in `true` forms, or with `scoped` in list

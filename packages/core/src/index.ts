@@ -23,7 +23,7 @@ export { CAPABILITY_NAMES } from './dsl/capabilities.ts';
 export type { Capabilities, CapabilityName, PathGrant, PortGrant } from './dsl/capabilities.ts';
 export { resolveCapabilities } from './catalog/resolve.ts';
 export type { DeclarationPlace, ResolvedCapabilities, ScopedCapability } from './catalog/resolve.ts';
-export { CAPABILITY_RULES, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';
+export { CAPABILITY_RULES, UNSCOPED_ONLY_RULES, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';
 export type { BuildPolicyOptions } from './catalog/build-policy.ts';
 export { NODE_MAJORS, nodeBaseline } from './catalog/baseline.ts';
 export type { NodeMajor } from './catalog/baseline.ts';

@@ -10,7 +10,8 @@
  *   open for reading, so the baseline allows read-only opens. seccomp cannot see paths; which
  *   files may be opened is Landlock's business (the implicit read set). Listing directories,
  *   stat-by-path, readlink, access and inotify stay with fs.read.
- * - Memory calls are not argument-checked: V8 maps and protects JIT pages read-write-execute.
+ * - mmap and mprotect are not argument-checked: V8 maps and protects JIT pages read-write-execute.
+ *   madvise is: some advice (MADV_HWPOISON, MADV_SOFT_OFFLINE) reaches beyond the process.
  * - Process and os facts (uid, priority, rusage, umask) are in: reading them is harmless and many
  *   Node APIs ask. Changing them is not (setrlimit), but for the process's own priority
  *   (setpriority on itself only, like kill) and privilege drops (set*id, see below).
@@ -44,6 +45,20 @@ import {
   F_SETLK,
   F_SETLKW,
   FIOCLEX,
+  MADV_DODUMP,
+  MADV_DOFORK,
+  MADV_DONTDUMP,
+  MADV_DONTFORK,
+  MADV_DONTNEED,
+  MADV_FREE,
+  MADV_HUGEPAGE,
+  MADV_KEEPONFORK,
+  MADV_NOHUGEPAGE,
+  MADV_NORMAL,
+  MADV_RANDOM,
+  MADV_SEQUENTIAL,
+  MADV_WILLNEED,
+  MADV_WIPEONFORK,
   FIONBIO,
   FIONCLEX,
   FIONREAD,
@@ -95,7 +110,12 @@ export type NodeMajor = (typeof NODE_MAJORS)[number];
 const PRIVILEGE_DROPS = "privilege drops (process.setuid/setgid/seteuid/setegid/setgroups/initgroups, a root daemon after binding its port): the filter and the Landlock domain survive every uid change and no_new_privs keeps execve from regaining privileges; without CAP_SETUID/CAP_SETGID only ids the process already holds are reachable, and the runtime takes those two away from a process lacking root's file, signal and ptrace overrides, so no identity reaches more than the process could (reasoning in baseline.ts)";
 
 const COMMON: readonly CatalogRule[] = [
-  ...plain('the heap, V8 code space and thread stacks (V8 JIT pages are RWX, so no prot check)', 'brk', 'mmap', 'munmap', 'mprotect', 'madvise'),
+  ...plain('the heap, V8 code space and thread stacks (V8 JIT pages are RWX, so no prot check)', 'brk', 'mmap', 'munmap', 'mprotect'),
+  {
+    syscall: 'madvise',
+    when: [{ arg: 2, width: 32, op: 'in', values: [MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED, MADV_FREE, MADV_DONTFORK, MADV_DOFORK, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DODUMP, MADV_WIPEONFORK, MADV_KEEPONFORK] }],
+    why: "advice on the process's own memory: glibc's free and V8's page discards (MADV_DONTNEED, MADV_FREE; measured: DONTNEED and DONTFORK), huge pages (--use-largepages, glibc's hugetlb tunable), core-dump and fork behaviour (OpenSSL's secure heap: DONTDUMP, WIPEONFORK), access hints. Never MADV_HWPOISON or MADV_SOFT_OFFLINE (as root they take a physical page, shared library pages included, away from every process), MADV_MERGEABLE (cross-process page sharing), MADV_REMOVE or MADV_PAGEOUT/COLD",
+  },
   {
     syscall: 'clone',
     when: [{ arg: 0, op: 'flags_set', flags: CLONE_THREAD_FLAGS }, { arg: 0, op: 'flags_clear', flags: CLONE_NAMESPACES | CLONE_PTRACE | CLONE_UNTRACED }],
@@ -112,7 +132,8 @@ const COMMON: readonly CatalogRule[] = [
   { syscall: 'tgkill', when: [{ arg: 0, width: 32, op: 'eq', value: SELF_PID }], why: 'abort() and raise() (process.abort(), V8 fatal errors) and the CPU profiler\'s SIGPROF signal a thread of the process itself; not measured (no workload aborts), a kill there would turn an abort into a false "Bad system call"' },
   ...plain('the event loop', 'epoll_ctl', 'epoll_pwait'),
   ...plain('clocks when the vDSO cannot answer (clock sources without a vDSO read, some VMs); never measured here, where the vDSO answers', 'clock_gettime'),
-  ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); libuv\'s uv_guess_handle and Node\'s stdio reset at exit call fstat, glibc\'s fstat() is newfstatat(fd, "", AT_EMPTY_PATH)', 'read', 'write', 'close', 'lseek', 'fstat', 'newfstatat'),
+  ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); libuv\'s uv_guess_handle and Node\'s stdio reset at exit call fstat', 'read', 'write', 'close', 'lseek', 'fstat'),
+  ...plain('glibc\'s fstat() is newfstatat(fd, "", AT_EMPTY_PATH); glibc also stats by path when it loads a time zone (TZ set) and in ttyname (a terminal on stdio), so stat by path is no capability of its own (Landlock does not check it either: README, "Security model and limits")', 'newfstatat'),
   ...plain('gathered reads on descriptors the process already holds: fs.readv, fs.readvSync and filehandle.readv without a position (with one they are preadv, fs.read). The same reach as read(2) on the same descriptor; not in the measured workloads, which never call readv without a position', 'readv'),
   ...plain('libuv asks what kind of socket its stdio are (uv_guess_handle: a Node parent passes socketpairs); process.report reads the same', 'getsockname', 'getsockopt'),
   {

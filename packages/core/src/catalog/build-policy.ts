@@ -12,10 +12,10 @@ import type { Policy, RuleSpec } from '../policy/types.ts';
 import type { CapabilityName } from '../dsl/capabilities.ts';
 import { nodeBaseline, type NodeMajor } from './baseline.ts';
 import { ENOSYS_SYSCALLS, SOFT_DENIALS, SOFT_DENIAL_ERRNO } from './deny.ts';
-import { FS_READ, FS_WRITE } from './fs.ts';
+import { FS_ATTRIBUTES, FS_READ, FS_WRITE } from './fs.ts';
 import { DNS, NET_CONNECT, NET_LISTEN, NET_UDP, NET_UNIX } from './net.ts';
 import { SIGNAL, SPAWN, WORKER } from './proc.ts';
-import type { ResolvedCapabilities } from './resolve.ts';
+import type { ResolvedCapabilities, ScopedCapability } from './resolve.ts';
 import { TTY } from './tty.ts';
 import type { CatalogRule } from './types.ts';
 
@@ -32,6 +32,15 @@ export const CAPABILITY_RULES: Readonly<Record<CapabilityName, readonly CatalogR
   worker: WORKER,
   tty: TTY,
   signal: SIGNAL,
+};
+
+/**
+ * What a scoped capability adds only when granted for every path (`true`), never with a list:
+ * the attribute calls (modes, owners, times), which Landlock cannot keep beneath a list's paths
+ * (fs.ts, FS_ATTRIBUTES).
+ */
+export const UNSCOPED_ONLY_RULES: Readonly<Partial<Record<ScopedCapability, readonly CatalogRule[]>>> = {
+  'fs.write': FS_ATTRIBUTES,
 };
 
 /** Options of {@link buildPolicy}. */
@@ -52,10 +61,12 @@ export function violationAction(onViolation: 'kill' | 'errno'): Action {
  */
 export function buildPolicy(resolved: ResolvedCapabilities, options: BuildPolicyOptions = {}): Policy {
   const granted = [...resolved.grants].sort();
-  const sources = [nodeBaseline(options.node), ...granted.map((name) => CAPABILITY_RULES[name])];
+  const unscoped = (Object.keys(UNSCOPED_ONLY_RULES) as ScopedCapability[]).filter((name) => resolved.scopes[name] === 'any');
+  const sources = [nodeBaseline(options.node), ...granted.map((name) => CAPABILITY_RULES[name]), ...unscoped.map((name) => UNSCOPED_ONLY_RULES[name] ?? [])];
   const rules: RuleSpec[] = Object.keys(ENOSYS_SYSCALLS).map((syscall) => ({ syscall, action: ERRNO(ENOSYS) }));
   for (const soft of SOFT_DENIALS) {
-    if (!soft.unless.some((name) => resolved.grants.has(name))) rules.push({ syscall: soft.syscall, when: soft.when, action: ERRNO(SOFT_DENIAL_ERRNO) });
+    const applies = soft.only === undefined || soft.only.some((name) => resolved.grants.has(name));
+    if (applies && !soft.unless.some((name) => resolved.grants.has(name))) rules.push({ syscall: soft.syscall, when: soft.when, action: ERRNO(SOFT_DENIAL_ERRNO) });
   }
   rules.push(...mergeRules(sources.flat()).map((rule) => ({ ...rule, action: ALLOW })));
   return createPolicy({ defaultAction: violationAction(resolved.onViolation), rules });

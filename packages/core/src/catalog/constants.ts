@@ -117,3 +117,19 @@ export const PRIO_PROCESS = 0;
 
 // <fcntl.h>: *at flags.
 export const AT_EMPTY_PATH = 0x1000;
+
+// <asm-generic/mman-common.h>: madvise advice (the same on x86_64 and aarch64).
+export const MADV_NORMAL = 0;
+export const MADV_RANDOM = 1;
+export const MADV_SEQUENTIAL = 2;
+export const MADV_WILLNEED = 3;
+export const MADV_DONTNEED = 4;
+export const MADV_FREE = 8;
+export const MADV_DONTFORK = 10;
+export const MADV_DOFORK = 11;
+export const MADV_HUGEPAGE = 14;
+export const MADV_NOHUGEPAGE = 15;
+export const MADV_DONTDUMP = 16;
+export const MADV_DODUMP = 17;
+export const MADV_WIPEONFORK = 18;
+export const MADV_KEEPONFORK = 19;

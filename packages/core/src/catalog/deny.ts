@@ -14,7 +14,7 @@
 
 import type { CapabilityName } from '../dsl/capabilities.ts';
 import type { ConditionSpec } from '../policy/types.ts';
-import { AF_NETLINK, NETLINK_ROUTE, O_NOCTTY, O_RDWR, O_WRITE_BITS } from './constants.ts';
+import { AF_NETLINK, AF_UNIX, NETLINK_ROUTE, O_NOCTTY, O_RDWR, O_WRITE_BITS, SOCK_STREAM, SOCK_TYPE_MASK } from './constants.ts';
 
 /** A call answered with an error instead of the violation action: its caller carries on without it. */
 export interface SoftDenial {
@@ -22,6 +22,8 @@ export interface SoftDenial {
   readonly when: readonly ConditionSpec[];
   /** Declaring any of these grants the call instead. */
   readonly unless: readonly CapabilityName[];
+  /** Answered so only when one of these is declared (absent: whatever is declared); otherwise a violation like any undeclared call. */
+  readonly only?: readonly CapabilityName[];
   readonly why: string;
 }
 
@@ -44,6 +46,16 @@ export const SOFT_DENIALS: readonly SoftDenial[] = [
     when: [{ arg: 0, width: 32, op: 'eq', value: AF_NETLINK }, { arg: 2, width: 32, op: 'ne', value: NETLINK_ROUTE }],
     unless: [],
     why: 'any other netlink family (audit, netfilter, generic, …): nothing Node does needs one, and no capability grants one; answered like the routing probe so a library that probes one carries on',
+  },
+  {
+    syscall: 'socket',
+    when: [
+      { arg: 0, width: 32, op: 'eq', value: AF_UNIX },
+      { arg: 1, width: 32, op: 'masked_eq', mask: SOCK_TYPE_MASK, value: SOCK_STREAM },
+    ],
+    unless: ['net.unix'],
+    only: ['dns'],
+    why: "glibc's name service first asks nscd over a unix stream socket (getaddrinfo, os.userInfo) and, when the socket cannot be made, goes on without nscd (files, then DNS; systemd-resolved's NSS module falls back to the resolv.conf server too). A granted socket could connect to any unix socket: Landlock cannot scope unix socket paths below ABI 9, and docker.sock, D-Bus or X11 mean code outside the sandbox. net.unix grants it",
   },
   ...(['openat', 'open'] as const).map((syscall) => ({
     syscall,

@@ -13,9 +13,14 @@
 import { FICLONE, O_WRITE_BITS, S_IFIFO, S_IFMT } from './constants.ts';
 import { plain, type CatalogRule } from './types.ts';
 
-/** Opening read-only: none of the write, create, truncate, append or tmpfile bits. */
+/**
+ * Opening read-only: none of the write, create, truncate, append or tmpfile bits. O_PATH opens
+ * pass (NSS modules such as systemd's open with O_PATH, under os.userInfo() too); Landlock checks
+ * no right for them, but such a descriptor reaches only metadata (as stat by path does) and, through
+ * AT_EMPTY_PATH, owner and mode, which FS_ATTRIBUTES grants with `fs.write: true` alone.
+ */
 export const OPEN_READ_ONLY: readonly CatalogRule[] = [
-  { syscall: 'openat', when: [{ arg: 2, width: 32, op: 'flags_clear', flags: O_WRITE_BITS }], why: 'open for reading (O_RDONLY, O_DIRECTORY, O_NONBLOCK, O_CLOEXEC; no write/create/truncate/append/tmpfile bit)' },
+  { syscall: 'openat', when: [{ arg: 2, width: 32, op: 'flags_clear', flags: O_WRITE_BITS }], why: 'open for reading (O_RDONLY, O_DIRECTORY, O_NONBLOCK, O_CLOEXEC, O_PATH; no write/create/truncate/append/tmpfile bit)' },
   { syscall: 'open', when: [{ arg: 1, width: 32, op: 'flags_clear', flags: O_WRITE_BITS }], why: 'legacy open for reading, same flags test as openat' },
 ];
 
@@ -42,7 +47,6 @@ export const FS_WRITE: readonly CatalogRule[] = [
   ...plain('gathered writes, writes at an offset, flush and size files', 'writev', 'pwrite64', 'pwritev', 'pwritev2', 'fsync', 'fdatasync', 'ftruncate', 'truncate', 'fallocate', 'copy_file_range', 'sendfile'),
   ...plain('fs.rmSync and fs.cpSync (Node 22+) walk the tree with std::filesystem, which calls the legacy stat and lstat', 'stat', 'lstat'),
   ...plain('create and remove entries (mkdir, rm, rename, link, symlink)', 'mkdir', 'mkdirat', 'rmdir', 'unlink', 'unlinkat', 'rename', 'renameat', 'renameat2', 'link', 'linkat', 'symlink', 'symlinkat'),
-  ...plain('change modes, owners and times (fs.chmod, fs.chown, fs.utimes)', 'chmod', 'fchmod', 'fchmodat', 'chown', 'fchown', 'lchown', 'fchownat', 'utimensat', 'utimes', 'futimesat'),
   ...(['mknodat', 'mknod'] as const).map((syscall) => ({
     syscall,
     when: [{ arg: syscall === 'mknodat' ? 2 : 1, width: 32 as const, op: 'masked_eq' as const, mask: S_IFMT, value: S_IFIFO }],
@@ -51,4 +55,16 @@ export const FS_WRITE: readonly CatalogRule[] = [
   ...plain('file locks on descriptors the program holds', 'flock'),
   ...plain('umask is consulted by fs.mkdir/writeFile modes', 'umask'),
   { syscall: 'ioctl', when: [{ arg: 1, width: 32, op: 'eq', value: FICLONE }], why: 'fs.copyFile with COPYFILE_FICLONE shares blocks with the copy' },
+];
+
+/**
+ * Modes, owners and times: only with `fs.write: true` (build-policy.ts), never with a list.
+ * Landlock has no right for attribute changes, so a list could not keep them beneath its paths,
+ * and the descriptor forms are no narrower: fchmod, fchown and futimens work on a read-only
+ * descriptor, which the baseline lets the program open on any file it may read. So with a list,
+ * fs.chmod, fs.chown, fs.utimes, filehandle.chmod and fs.copyFile (libuv sets the copy's mode
+ * with fchmod) are refused; fs.cp keeps modes too.
+ */
+export const FS_ATTRIBUTES: readonly CatalogRule[] = [
+  ...plain('change modes, owners and times (fs.chmod, fs.chown, fs.utimes, filehandle.chmod; fs.copyFile sets the copy\'s mode with fchmod). With fs.write: true only: Landlock cannot scope them to a list', 'chmod', 'fchmod', 'fchmodat', 'chown', 'fchown', 'lchown', 'fchownat', 'utimensat', 'utimes', 'futimesat'),
 ];

@@ -93,13 +93,14 @@ export const NET_UNIX: readonly CatalogRule[] = [
 
 /**
  * Queries over UDP to the resolvers (connected sockets: no bind, so no listening), and the name
- * service: nscd's unix socket, /etc/hosts and friends (read-only opens are in the baseline). No TCP:
+ * service's files, /etc/hosts and friends (read-only opens are in the baseline). Not nscd's unix
+ * socket: a unix stream socket could connect anywhere, so it is answered EACCES and glibc goes on
+ * without nscd (deny.ts). No TCP:
  * DNS over TCP is only a fallback for truncated answers, and a TCP socket would make dns a TCP
  * client to any port. UDP cannot be scoped by Landlock: dns can send datagrams to any address.
  */
 export const DNS: readonly CatalogRule[] = [
   socket([AF_INET, AF_INET6], SOCK_DGRAM, 'UDP queries to the resolvers in resolv.conf (dns.resolve, getaddrinfo)'),
-  socket([AF_UNIX], SOCK_STREAM, "glibc's name service first asks nscd over a unix socket (getaddrinfo, os.userInfo)"),
   ...plain('send queries and read answers', 'connect', 'poll', 'ppoll'),
   ...plain("c-ares checks /etc/hosts by path", 'stat', 'newfstatat'),
   { syscall: 'prctl', when: [{ arg: 0, width: 32, op: 'eq', value: PR_CAPBSET_READ }], why: "NSS's systemd module (passwd: files systemd, os.userInfo) loads libcap, whose constructor reads the capability bounding set; reading only" },
