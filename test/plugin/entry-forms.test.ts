@@ -73,6 +73,15 @@ describe.each(BUNDLERS)('$name', (bundler) => {
   });
 });
 
+describe('a decorated entry built without a target', () => {
+  it('runs on every supported Node: the plugin removes the decorator, so no decorator syntax is left for Node', async () => {
+    const outfile = join(scratch, 'decorated-no-target.mjs');
+    await build({ absWorkingDir: APP, entryPoints: ['src/decorated.ts'], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent', external: ['@syscage/runtime'], plugins: [syscage({ root: APP })] });
+    expect(readFileSync(outfile, 'utf8')).not.toMatch(/^\s*@/m);
+    for (const node of ['node', ...otherNodes().map((n) => n.path)]) expect(await runProgram(outfile, [], { node })).toMatchObject({ code: 0, stdout: 'decorated ok\n' });
+  });
+});
+
 describe('a build that would bundle @syscage/runtime', () => {
   it('leaves it external (one runtime: the installed one the gate loads), and still sandboxes', async () => {
     const outfile = join(scratch, 'with-runtime.mjs');

@@ -225,7 +225,6 @@ export const BUNDLERS: readonly Bundler[] = [
       rollupStyleSession(`${input.outDir}/${fileName(input)}`, () =>
         rolldownWatch({ input: `${input.app}/${input.entry}`, platform: 'node', external: rollupExternal(input), plugins: [rolldownPlugin({ root: input.app, ...input.plugin })], logLevel: 'silent', output: { dir: input.outDir, entryFileNames: fileName(input), format: input.format }, watch: { buildDelay: 20 } }) as unknown as WatchEmitter,
       ),
-    noDecorators: { standard: 'Rolldown (Oxc) lowers only legacy decorators; Node runs no decorators natively.' },
   },
   {
     name: 'vite',
@@ -260,7 +259,6 @@ export const BUNDLERS: readonly Bundler[] = [
             build: { ssr: input.entry, outDir: input.outDir, emptyOutDir: false, minify: false, watch: { buildDelay: 20 }, rolldownOptions: { external: rollupExternal(input), output: { format: input.format, entryFileNames: fileName(input) } } },
           })) as unknown as WatchEmitter,
       ),
-    noDecorators: { standard: 'Vite 8 transforms TypeScript with Oxc, which lowers only legacy decorators; Node runs no decorators natively.' },
   },
   {
     name: 'webpack',

@@ -45,9 +45,9 @@ describe('transformModule', () => {
     expect(JSON.stringify(out?.entry.payload)).toMatch(/^\{"grants":\["dns"\],"onViolation":"kill","unsupported":"error","filters":\{"x86_64":"[^"]+","aarch64":"[^"]+"\},"stage1":\{"x86_64":"[^"]+","aarch64":"[^"]+"\},"landlock":\{"handledFs":.*\}\}$/);
   });
 
-  it('keeps other runtime imports, and replaces a decorator with an identity decorator', async () => {
+  it('keeps other runtime imports, and removes the decorator', async () => {
     const out = await run("import { sandbox, status } from '@syscage/runtime';\n@sandbox({})\nclass Main {}\nconsole.log(status(), Main);\n");
-    expect(out?.code.split('\n')).toEqual(["import { status } from '@syscage/runtime';", '@((target) => target)', 'class Main {}', 'console.log(status(), Main);', '']);
+    expect(out?.code.split('\n')).toEqual(["import { status } from '@syscage/runtime';", '', 'class Main {}', 'console.log(status(), Main);', '']);
   });
 
   it('drops only the sandbox binding of a CommonJS require, keeping the #! line and directives', async () => {

@@ -57,8 +57,6 @@ export interface Scanner {
   scan(code: string, id: string, file: string, hostParse?: HostParse): Promise<ScanResult>;
 }
 
-/** Replaces a decorator call: legacy decorators get `(target)`, standard ones `(value, context)`. */
-export const IDENTITY_DECORATOR = '((target) => target)';
 /** Replaces a call-form statement; the gate in front of the entry's output does its work. */
 export const REMOVED_CALL = '/* syscage: this declaration is applied by the gate before the program loads */';
 
@@ -275,7 +273,9 @@ function readDeclaration(ctx: EvaluateContext, callee: Node): { declaration: Fou
   if (holder?.type === 'Decorator') {
     checkDecoratedClass(ctx, call, holder);
     form = 'decorator';
-    edit = { start: call.start, end: call.end, text: IDENTITY_DECORATOR };
+    // Removed whole, `@` included: a class left with no decorator is plain JavaScript, which every
+    // supported Node runs even when the bundler was not asked to lower decorators.
+    edit = { start: holder.start, end: holder.end, text: '' };
   } else if (holder?.type === 'ExpressionStatement' && holder.parent?.type === 'Program') {
     form = 'call';
     edit = { start: holder.start, end: holder.end, text: REMOVED_CALL };
