@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build as esbuild } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLERS, type Bundler } from '../../packages/plugin/test/bundlers.ts';
 import { CLI } from '../../packages/cli/test/run-cli.ts';
@@ -145,6 +146,18 @@ describe.each(SHAPES.map((shape) => [nameOf(shape), shape] as const))('%s', (_, 
 
   it("keeps the project's .env unreadable (Landlock: EACCES)", async () => {
     expect(await run(['env'])).toMatchObject({ code: 0, stdout: 'env EACCES\n' });
+  });
+});
+
+describe('a bundle built without the plugin that inlines the runtime and calls sandbox() at run time', () => {
+  it("keeps the project's .env unreadable: the inlined runtime does not take the bundle's package for its own", async () => {
+    const project = projects.unset;
+    const source = join(project, 'src/unbuilt.js');
+    writeFileSync(source, "import { sandbox } from '@syscage/runtime';\nimport { readFileSync } from 'node:fs';\nsandbox({ fs: { read: ['./logs'] } });\ntry {\n  readFileSync('.env');\n  console.log('env readable');\n} catch (error) {\n  console.log(`env ${error.code}`);\n}\nconsole.log(readFileSync('logs/a.log', 'utf8').trim());\n");
+    const outfile = join(project, 'dist/unbuilt/main.mjs');
+    await esbuild({ absWorkingDir: project, entryPoints: [source], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'silent', external: ['ffi-rs', '@yuuang/*'] });
+    expect(readFileSync(outfile, 'utf8')).toContain('function applySandbox');
+    expect(await runProgram(outfile, [], { cwd: project })).toMatchObject({ code: 0, stdout: 'env EACCES\nhello\n' });
   });
 });
 

@@ -248,7 +248,11 @@ function placeholders(): LandlockPlaceholders {
     }
   };
   const ffiRs = resolveReal('ffi-rs');
-  const loader = [real(new URL(import.meta.url).pathname), resolveReal('@syscage/core'), ffiRs, ...platformBindings(require, resolveReal), ...platformBindings(ffiRs, resolveReal)].map(packageRoot).filter((dir): dir is string => dir !== undefined);
+  // This module's own package, only when it is @syscage/runtime: a copy a bundler inlined into a
+  // program would otherwise make the program's package (its whole project) readable.
+  const own = packageRoot(real(new URL(import.meta.url).pathname));
+  const runtime = own !== undefined && packageName(own) === '@syscage/runtime' ? own : undefined;
+  const loader = [runtime, ...[resolveReal('@syscage/core'), ffiRs, ...platformBindings(require, resolveReal), ...platformBindings(ffiRs, resolveReal)].map(packageRoot)].filter((dir): dir is string => dir !== undefined);
   const main = real(process.argv[1]);
   const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
   const dirs = above(main && dirname(main));
@@ -262,6 +266,15 @@ function placeholders(): LandlockPlaceholders {
     interpreter: real(readInterpreter(process.execPath)),
     'all-but-processes': allButProcesses(),
   };
+}
+
+/** The `name` in `dir`'s package.json, if it can be read. */
+function packageName(dir: string): unknown {
+  try {
+    return (JSON.parse(process.getBuiltinModule('node:fs').readFileSync(`${dir}/package.json`, 'utf8')) as { name?: unknown }).name;
+  } catch {
+    return undefined;
+  }
 }
 
 /** ffi-rs's platform packages seen from `from` (ours, or ffi-rs's file): the loader loads one of them directly. */
