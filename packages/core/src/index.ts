@@ -11,7 +11,7 @@ export { suggestName } from './suggest.ts';
 export { ARCHES, SUPPORTED_ARCHES, archFromNodeArch, getArch, isKnownSyscall, syscallName, syscallNumber } from './arch/index.ts';
 export type { ArchDescriptor, ArchName, SyscallTable } from './arch/index.ts';
 
-export { ALLOW, ENOSYS, EPERM, ERRNO, KILL_PROCESS, LOG, TRAP, describeAction, describeReturn, encodeAction, sameAction } from './policy/action.ts';
+export { ALLOW, ENOSYS, EPERM, ERRNO, KILL_PROCESS, LOG, TRAP, describeAction, describeReturn, encodeAction } from './policy/action.ts';
 export type { Action } from './policy/action.ts';
 export { createPolicy } from './policy/create-policy.ts';
 export { checkCondition, evaluatePolicy } from './policy/evaluate.ts';

@@ -67,7 +67,6 @@ export const NETLINK_ROUTE = 0;
 export const SOCK_TYPE_MASK = 0xf;
 
 // <linux/sched.h>: clone flags.
-export const CSIGNAL = 0xff;
 export const CLONE_VM = 0x100;
 export const CLONE_FS = 0x200;
 export const CLONE_FILES = 0x400;
@@ -96,17 +95,10 @@ export const PR_GET_SECCOMP = 21;
 export const PR_CAPBSET_READ = 23;
 export const PR_SET_NO_NEW_PRIVS = 38;
 export const PR_GET_NO_NEW_PRIVS = 39;
-export const PR_SET_VMA = 0x53564d41;
 
 // <linux/seccomp.h>: operations of seccomp(2).
 export const SECCOMP_SET_MODE_FILTER = 1;
 export const SECCOMP_GET_ACTION_AVAIL = 2;
-
-// <linux/personality.h>: the values Docker's profile also allows.
-export const PER_LINUX = 0;
-export const PER_LINUX32 = 8;
-export const UNAME26 = 0x20000;
-export const PERSONALITY_QUERY = 0xffffffff;
 
 // <linux/stat.h>: the file-type bits of a mode (mknod).
 export const S_IFMT = 0o170000;

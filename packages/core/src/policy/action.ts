@@ -80,11 +80,6 @@ export function encodeAction(action: Action): number {
   }
 }
 
-/** Equality of two actions. */
-export function sameAction(a: Action, b: Action): boolean {
-  return encodeAction(a) === encodeAction(b);
-}
-
 const ERRNO_NAMES: Readonly<Record<number, string>> = { 1: 'EPERM', 13: 'EACCES', 38: 'ENOSYS' };
 
 /**
