@@ -1,6 +1,7 @@
-// The benchmarked read-only CLI: reads a file given on the command line and prints a summary.
-// run.mjs bundles it twice, with the syscage plugin (the declaration below applied first) and
-// without it (the sandbox() call stripped), so both bundles differ only by the sandbox.
+// The benchmarked read-only CLI: reads the file given on the command line (its own bundle when
+// none is) and prints a summary. run.mjs bundles it once per declaration with the syscage plugin
+// (the declaration below replaced by each one measured) and once without the sandbox (the
+// sandbox() call stripped), so the bundles differ only by the sandbox.
 import { sandbox } from '@syscage/runtime';
 import { readFileSync } from 'node:fs';
 
