@@ -56,7 +56,7 @@ describe.each(BUNDLERS)('$name', (bundler) => {
 
     it('writes a manifest whose hashes are those of the embedded filters, with the embedded Landlock plan', () => {
       const manifest = JSON.parse(readFileSync(`${out.file}.syscage.json`, 'utf8'));
-      expect(manifest).toMatchObject({ entry: 'src/main.js', output: out.file.split('/').at(-1), grants: ['fs.read'], source: { form: 'call', line: 7, column: 1 }, landlock: LANDLOCK });
+      expect(manifest).toMatchObject({ entry: 'src/main.js', output: out.file.split('/').at(-1), gate: `${out.file.split('/').at(-1)}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`, grants: ['fs.read'], source: { form: 'call', line: 7, column: 1 }, landlock: LANDLOCK });
       for (const arch of ARCHES) {
         expect(manifest.arches[arch].filterSha256).toBe(createHash('sha256').update(Buffer.from(FILTERS[arch] ?? '', 'base64')).digest('hex'));
       }

@@ -49,7 +49,7 @@ export class BuildState {
   readonly #gated = new Set<string>();
   /** Last result per module, reused while its code and entry-ness are unchanged (watch rebuilds). */
   readonly #lastResult = new Map<string, { code: string; isEntry: boolean | undefined; out: TransformOutput | undefined }>();
-  /** Manifest text per entry result and output name: a rebuild that changed neither writes the same text. */
+  /** Manifest text per entry result and gate name (the output's name and format): a rebuild that changed neither writes the same text. */
   readonly #manifests = new WeakMap<SandboxedEntry, Map<string, string>>();
   /** Lint findings per graph and entry (see {@link reportOutput}). */
   readonly #findings = new WeakMap<ModuleGraph, WeakMap<SandboxedEntry, { key: string; findings: readonly LintFinding[] }>>();
@@ -178,7 +178,7 @@ export class BuildState {
   reportOutput(entry: SandboxedEntry, output: string, facts: OutputFacts): OutputReport {
     this.#gated.add(entry.id);
     const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format), format: facts.format };
-    const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output)) } : undefined;
+    const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output), gate.fileName) } : undefined;
     const resolved = entry.compiled.resolved;
     const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
     const findings = [...(graph ? this.#lint(entry, graph, facts) : []), ...runtimeReachable(output, this.display(output)), ...outputAtPackageRoot(output, this.display(output))];
@@ -197,11 +197,11 @@ export class BuildState {
     return findings;
   }
 
-  #manifestText(entry: SandboxedEntry, output: string): string {
+  #manifestText(entry: SandboxedEntry, output: string, gate: string): string {
     let byOutput = this.#manifests.get(entry);
     if (!byOutput) this.#manifests.set(entry, (byOutput = new Map()));
-    let text = byOutput.get(output);
-    if (text === undefined) byOutput.set(output, (text = formatManifest(createManifest(entry, output, this.display(entry.id)))));
+    let text = byOutput.get(gate);
+    if (text === undefined) byOutput.set(gate, (text = formatManifest(createManifest(entry, output, this.display(entry.id), gate))));
     return text;
   }
 }

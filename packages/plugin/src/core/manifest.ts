@@ -16,6 +16,8 @@ export interface Manifest {
   readonly generatedBy: '@syscage/plugin';
   /** The output file, relative to the manifest. */
   readonly output: string;
+  /** The gate beside the output that its first statement loads (applies the sandbox), relative to the manifest. */
+  readonly gate?: string;
   readonly entry: string;
   readonly source: { readonly form: 'call' | 'decorator' | 'options'; readonly line: number; readonly column: number };
   readonly declaration: unknown;
@@ -66,7 +68,7 @@ function archManifest(entry: SandboxedEntry, arch: ArchName): ArchManifest | und
  * @example
  * JSON.stringify(createManifest(entry, 'main.js', 'src/main.ts'), null, 2);
  */
-export function createManifest(entry: SandboxedEntry, output: string, entryFile: string): Manifest {
+export function createManifest(entry: SandboxedEntry, output: string, entryFile: string, gate?: string): Manifest {
   const { resolved } = entry.compiled;
   const arches: Partial<Record<ArchName, ArchManifest>> = {};
   for (const arch of Object.keys(entry.compiled.filters).sort() as ArchName[]) {
@@ -77,6 +79,7 @@ export function createManifest(entry: SandboxedEntry, output: string, entryFile:
     $schema: 'syscage-manifest/2',
     generatedBy: '@syscage/plugin',
     output,
+    ...(gate === undefined ? {} : { gate }),
     entry: entryFile,
     source: { form: entry.source.form, line: entry.source.location.line, column: entry.source.location.column },
     declaration: entry.declaration,
