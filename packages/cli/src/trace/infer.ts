@@ -102,7 +102,14 @@ export function inferDeclaration(events: readonly SyscallEvent[], facts: TraceFa
       else answered.push(event);
       continue;
     }
-    const candidates = CAPABILITY_NAMES.filter((name) => evaluatePolicy(alone.get(name) as Policy, arch, data).kind === 'ALLOW');
+    // A capability also covers a call it answers with a soft error the traced use expects: dns
+    // answers glibc's nscd socket with EACCES, and glibc resolves without nscd.
+    const use = facts.socketOf.get(event)?.use;
+    const covers = (name: CapabilityName): boolean => {
+      const answer = evaluatePolicy(alone.get(name) as Policy, arch, data);
+      return answer.kind === 'ALLOW' || (use === name && answer.kind === 'ERRNO' && answer.errno !== 1);
+    };
+    const candidates = CAPABILITY_NAMES.filter(covers);
     if (candidates.length === 0) unknown.push(event);
     else needs.push({ event, candidates });
   }
@@ -136,10 +143,14 @@ export function inferDeclaration(events: readonly SyscallEvent[], facts: TraceFa
 
   const declaration = buildDeclaration(chosen, facts, scopes);
   const final = policyFor(declaration, target);
-  const stopped = [...unknown, ...needs.map((n) => n.event)].filter((event) => {
+  const stopped: SyscallEvent[] = [];
+  for (const event of [...unknown, ...needs.map((n) => n.event)]) {
     const data = seccompData(event, target.arch, tgidOf.get(event.tid) ?? event.tid);
-    return data !== undefined && evaluatePolicy(final, arch, data).kind !== 'ALLOW';
-  });
+    if (data === undefined) continue;
+    const answer = evaluatePolicy(final, arch, data);
+    if (answer.kind === 'ERRNO' && answer.errno !== 1) answered.push(event);
+    else if (answer.kind !== 'ALLOW') stopped.push(event);
+  }
   return {
     declaration,
     grants: [...chosen].sort(),
