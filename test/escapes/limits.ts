@@ -96,6 +96,8 @@ const CASES: readonly LimitCase[] = [
   { name: '{fs.read, fs.write}', caps: () => ({ fs: { read: true, write: true } }), steps: OTHER_PROCESS('native', true) },
   { name: '{fs.read, fs.write} as nobody', caps: () => ({ fs: { read: true, write: true } }), steps: OTHER_PROCESS('native', true), user: NOBODY },
   { name: '{fs.read, spawn}, in a spawned probe', caps: () => ({ fs: { read: true }, spawn: true }), steps: [...OTHER_PROCESS('probe', true), step('probe', 'abstract-dgram', victimPid, 'eperm')] },
+  // Item 7: a spawn list runs what it lists; the Node binary was executable only for the restart.
+  { name: "{fs.read, spawn: ['/bin/echo']}", caps: () => ({ fs: { read: true }, spawn: ['/bin/echo'] }), steps: [step('js', 'spawn-node', () => '', 'eacces')] },
   // Item 2: dns reaches no unix socket, and name resolution still works.
   { name: '{fs.read, dns}', caps: () => ({ fs: { read: true }, dns: true }), steps: [...OTHER_PROCESS('native', false), ...UNIX_UNDER_DNS] },
   { name: "{fs.read: ['./logs'], dns}", caps: (t) => ({ fs: { read: [join(t.project, 'logs')] }, dns: true }), steps: UNIX_UNDER_DNS },

@@ -199,7 +199,8 @@ function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | unde
   // Every declaration enters the domain, also one whose paths and ports only repeat what seccomp
   // stops: the domain is what scopes ptrace (other processes' /proc/<pid>/mem), abstract unix
   // sockets and signals. Below ABI 8 that takes a restart, a second start-up.
-  const result = restrictLandlock(plan, { allThreads, placeholders });
+  // Executing node is kept only for a restart (below ABI 8 there always is one once in the domain).
+  const result = restrictLandlock(restart || !allThreads ? plan : withoutRestartRights(plan), { allThreads, placeholders });
   const status = { abi, applied: result.applied, widened: result.widened.map((w) => w.right) };
   if (restart || (result.applied && !allThreads)) reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0 });
   return status;
@@ -217,8 +218,18 @@ function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): L
   const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
   if (!restrictsAnything(plan, abi)) return { abi, applied: false, widened };
   if (markedAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
-  const result = restrictLandlock(plan, { allThreads: false, quiet: true, placeholders });
+  const result = restrictLandlock(withoutRestartRights(plan), { allThreads: false, quiet: true, placeholders });
   return { abi, applied: result.applied, widened };
+}
+
+/**
+ * `plan` less what only the restart needed: executing the Node binary (and, without spawn, its ELF
+ * interpreter). Stacked on the first domain after the restart, this layer keeps a spawn list from
+ * also running node, since the first layer had to allow it for the restart itself.
+ */
+function withoutRestartRights(plan: LandlockPlan): LandlockPlan {
+  const onlyForRestart = (rule: LandlockPlan['paths'][number]): boolean => rule.from === 'runtime' && (rule.path === '{node}' || rule.path === '{interpreter}');
+  return { ...plan, paths: plan.paths.map((rule) => (onlyForRestart(rule) ? { ...rule, access: rule.access.filter((right) => right !== 'execute') } : rule)) };
 }
 
 /** The values of the implicit read set's placeholders for this process (core's implicit.ts). */
