@@ -21,8 +21,10 @@ import type { Capabilities, CapabilityName } from '@syscage/core';
  *   open of /proc/PID/mem with `spawn` or `fs.write`). The per-Node cases in limits.ts pin which.
  * - `deny-or-eperm`: as `deny`, or EPERM in both modes where Landlock's scope answers (a datagram
  *   to an abstract unix socket outside the domain, from a socketpair `spawn` allows).
+ * - `eacces-or-eperm`: EACCES or EPERM in both modes, never a kill: a soft denial, or, where the
+ *   call is granted, the kernel's own refusal (a route change without CAP_NET_ADMIN).
  */
-export type Answer = 'deny' | 'deny-or-kill' | 'kill' | 'enosys' | 'eacces' | 'deny-or-eacces' | 'deny-or-eperm';
+export type Answer = 'deny' | 'deny-or-kill' | 'kill' | 'enosys' | 'eacces' | 'deny-or-eacces' | 'deny-or-eperm' | 'eacces-or-eperm';
 
 /** What the attempt's argument is; the test supplies the value for each run. */
 export type Aim =
@@ -148,9 +150,10 @@ export const ATTEMPTS: readonly Attempt[] = [
   row('abstract-connect', 'victim', 'deny-or-eacces', 'ok', { grantedBy: ['net.unix'] }),
   // spawn's socketpair can address any datagram socket; Landlock's scope keeps abstract ones inside.
   row('abstract-dgram', 'victim', 'deny-or-eperm', 'ok', { grantedBy: ['net.unix'], positive: false }),
-  // Netlink: no capability grants it (as root a route change would pass); every netlink socket is
-  // answered EACCES, so getaddrinfo's AI_ADDRCONFIG probe carries on (see catalog/deny.ts).
-  row('netlink-route', 'none', 'eacces', 'ok'),
+  // Netlink: only net.listen grants NETLINK_ROUTE (os.networkInterfaces(); the runtime drops
+  // CAP_NET_ADMIN, so it can only read); every other netlink socket, and NETLINK_ROUTE without
+  // net.listen, is answered EACCES, so getaddrinfo's AI_ADDRCONFIG probe carries on (catalog/deny.ts).
+  row('netlink-route', 'none', 'eacces', 'ok', { grantedBy: ['net.listen'] }),
   row('socket-inet-raw', 'none', 'deny', 'ok'),
   row('socket-packet', 'none', 'deny', 'ok'),
   row('socket-alg', 'none', 'deny', 'reaches'),
@@ -160,7 +163,8 @@ export const ATTEMPTS: readonly Attempt[] = [
   row('netlink-netfilter', 'none', 'eacces', 'ok'),
   row('netlink-generic', 'none', 'eacces', 'ok'),
   row('netlink-xfrm', 'none', 'eacces', 'ok'),
-  row('netlink-route-newaddr', 'none', 'eacces', 'ok'),
+  // A route change: no socket (EACCES), or with net.listen the kernel's EPERM (no CAP_NET_ADMIN).
+  row('netlink-route-newaddr', 'none', 'eacces-or-eperm', 'ok'),
   // Files: seccomp lets read-only opens through (Node's lazy readers); Landlock refuses files outside
   // the declared paths and the implicit read set with EACCES. Anything that writes needs fs.write.
   row('openat-read', 'arena', 'eacces', 'ok', { grantedBy: ['fs.read', 'fs.write'] }),

@@ -112,7 +112,7 @@ describe.skipIf(!available.ok)(title, () => {
               if (via === 'probe') return true;
               if (killsAlways(a)) return false;
               if (grants(names, a)) return a.positive !== false;
-              return mode === 'errno' || a.answer === 'enosys' || a.answer === 'eacces';
+              return mode === 'errno' || a.answer === 'enosys' || a.answer === 'eacces' || a.answer === 'eacces-or-eperm';
             }),
           );
           it(`${mode} mode, ${label(names)}: ${batch.length} attempts${note}`, async () => {

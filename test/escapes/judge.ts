@@ -30,6 +30,8 @@ function refusals(attempt: Attempt, mode: Mode): readonly string[] {
       return [mode === 'kill' ? 'killed SIGSYS' : 'errno 1', 'errno 13'];
     case 'deny-or-eperm':
       return mode === 'kill' ? ['killed SIGSYS', 'errno 1'] : ['errno 1'];
+    case 'eacces-or-eperm':
+      return ['errno 13', 'errno 1'];
   }
 }
 
