@@ -16,6 +16,7 @@ const FIXTURE_FILES = {
   'mod.mjs': "export default 'esm from disk';\n",
   'mod.cjs': "module.exports = 'cjs from disk';\n",
   'data.json': '{ "kind": "json from disk" }\n',
+  'env.txt': 'SYSCAGE_MATRIX_ENV=from file\n',
   'child.cjs': "process.on('message', (m) => { process.send({ echo: m }); process.disconnect(); });\n",
   'worker.mjs': "import { parentPort, workerData } from 'node:worker_threads';\nparentPort.postMessage(workerData);\n",
 };

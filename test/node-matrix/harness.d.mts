@@ -9,6 +9,8 @@ export interface Operation {
   readonly name: string;
   readonly needs: Capability[];
   readonly minNode?: number;
+  /** Exported functions it calls (`fs.readv`, `FileHandle.readv`): see coverage.mjs. */
+  readonly covers?: readonly string[];
   readonly tty?: boolean;
   readonly inseparable?: Partial<Record<Capability, string>>;
   readonly deniedAs?: { codes: string[]; why: string };

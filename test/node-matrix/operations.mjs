@@ -37,6 +37,11 @@ import proc from './ops/proc.mjs';
  * @property {Capability[]} needs  empty: the Node baseline suffices. Never both fs.read and
  *   fs.write (fs.write includes fs.read).
  * @property {(ctx: OpContext) => Promise<unknown>} run
+ * @property {string[]} [covers]  the exported functions it calls, as `list-exports.mjs` names them
+ *   (`fs.readv`, `fs/promises.open`, `FileHandle.readv`, `process.setuid`): the coverage test
+ *   (`coverage.mjs`) fails on an exported function no operation covers and `excluded.mjs` does
+ *   not exclude. A class counts as covered by an operation that constructs it, or calls the
+ *   factory that does (`net.createServer` builds a `net.Server`).
  * @property {number} [minNode]  skipped on older Node majors (the API does not exist there).
  * @property {boolean} [tty]  needs a terminal on stdio.
  * @property {Partial<Record<Capability, string>>} [inseparable]  needed capabilities seccomp
@@ -121,5 +126,6 @@ export function validateOperations() {
     for (const need of op.needs) if (!CAPABILITIES.includes(need)) throw new Error(`operation ${op.name} needs unknown capability ${need}`);
     if (op.deniedAlways !== undefined && op.needs.length > 0) throw new Error(`operation ${op.name} is denied always: it needs nothing`);
     if (op.needs.includes('fs.read') && op.needs.includes('fs.write')) throw new Error(`operation ${op.name} needs fs.read and fs.write: fs.write includes fs.read, list fs.write only`);
+    for (const name of op.covers ?? []) if (!/^(?:[a-z_]+(?:\/promises)?|FileHandle)\.[\w$.]+$/.test(name)) throw new Error(`operation ${op.name} covers ${name}: not an exported function's name (module.function)`);
   }
 }

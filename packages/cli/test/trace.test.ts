@@ -2,14 +2,16 @@
  * trace on a small Node program that reads a file and connects to a loopback port: the suggested
  * declaration names exactly that file and that port and nothing else, and running the program
  * through `syscage exec` with the suggested line works with no kill; without the read it fails.
- * Also: strace missing is a one-line failure with the install command.
+ * Also: strace missing is a one-line failure with the install command; SIGINT or SIGTERM sent to
+ * `syscage trace` reaches the traced program, and the report of what it did until then is printed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runNode } from '../../../test/support/run-node.ts';
+import { CLI, runCli } from './run-cli.ts';
 
 const program = mkdtempSync(join(tmpdir(), 'syscage-cli-trace-app-'));
 const cwd = mkdtempSync(join(tmpdir(), 'syscage-cli-trace-cwd-'));
@@ -78,5 +80,40 @@ describe('trace of os.networkInterfaces()', () => {
     expect(traced).toMatchObject({ declaration: { net: { listen: true } }, unexplained: [] });
     const sandboxed = await runCli(traced.exec.split(' ').slice(1), { cwd });
     expect([sandboxed.code, sandboxed.signal, sandboxed.stdout]).toEqual([0, null, run.stderr]);
+  }, 60_000);
+});
+
+describe('trace interrupted', () => {
+  /** Runs `syscage trace ...args` and sends `signal` to it (only to it) once the program printed `ready`. */
+  const interrupt = (args: readonly string[], signal: NodeJS.Signals, readyOn: 'stdout' | 'stderr') =>
+    runNode([CLI, 'trace', ...args], {
+      cwd,
+      env: { NO_COLOR: '1' },
+      timeoutMs: 50_000,
+      onSpawn: (child) => {
+        let seen = '';
+        child[readyOn]?.on('data', (chunk: Buffer | string) => {
+          if (!seen.includes('ready') && (seen += String(chunk)).includes('ready')) child.kill(signal);
+        });
+      },
+    });
+
+  it('passes SIGINT on to a long-running program and prints the report', async () => {
+    const server = join(program, 'forever.mjs');
+    writeFileSync(server, "import { readFileSync } from 'node:fs';\nreadFileSync('./data.txt');\nconsole.log('ready');\nsetInterval(() => {}, 1000);\n");
+    const run = await interrupt(['--', process.execPath, server], 'SIGINT', 'stdout');
+    expect([run.code, run.signal]).toEqual([0, null]);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('ready');
+    expect(lines[2]).toMatch(new RegExp(`^syscage trace: ${process.execPath} ${server} was stopped by SIGINT; \\d+ syscalls counted from the program's first line\\.$`));
+    expect(lines.slice(3, 8)).toEqual(['', "Suggested declaration (the program's first statement):", 'sandbox({', "  fs: { read: ['./data.txt'] },", '});']);
+  }, 60_000);
+
+  it('passes SIGTERM on: a program that shuts down on it exits 0, and the report says so', async () => {
+    const graceful = join(program, 'graceful.mjs');
+    writeFileSync(graceful, "import { readFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => { readFileSync('./data.txt'); console.log('bye'); process.exit(0); });\nconsole.log('ready');\nsetInterval(() => {}, 1000);\n");
+    const run = await interrupt(['--json', '--', process.execPath, graceful], 'SIGTERM', 'stderr');
+    expect([run.code, run.signal, run.stderr]).toEqual([0, null, 'ready\nbye\n']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ exit: 0, interrupted: 'SIGTERM', cut: 'first line', declaration: { fs: { read: ['./data.txt'] } }, unexplained: [] });
   }, 60_000);
 });

@@ -12,7 +12,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setInterval as everyMs, setTimeout as afterMs } from 'node:timers/promises';
+import { setImmediate as nextTurn, setInterval as everyMs, setTimeout as afterMs } from 'node:timers/promises';
 import { isatty } from 'node:tty';
 import util from 'node:util';
 import v8 from 'node:v8';
@@ -20,24 +20,24 @@ import vm from 'node:vm';
 import { define, readText, sleep, within } from './util.mjs';
 
 const timers = define([], {
-  'timers.setTimeout': async () => { await sleep(5); },
-  'timers.setInterval': () => new Promise((resolve) => {
+  'timers.setTimeout': { covers: ['timers.setTimeout'], run: async () => { await sleep(5); } },
+  'timers.setInterval': { covers: ['timers.setInterval', 'timers.clearInterval'], run: () => new Promise((resolve) => {
     let ticks = 0;
     const timer = setInterval(() => { if (++ticks === 3) { clearInterval(timer); resolve(ticks); } }, 2);
-  }),
-  'timers.setImmediate': () => new Promise((resolve) => setImmediate(() => resolve('immediate'))),
-  'timers.nextTick-and-microtasks': () => new Promise((resolve) => {
+  }) },
+  'timers.setImmediate': { covers: ['timers.setImmediate'], run: () => new Promise((resolve) => setImmediate(() => resolve('immediate'))) },
+  'timers.nextTick-and-microtasks': { covers: ['process.nextTick'], run: () => new Promise((resolve) => {
     const order = [];
     setImmediate(() => resolve(order.join(',')));
     queueMicrotask(() => order.push('micro'));
     process.nextTick(() => order.push('tick'));
-  }),
-  'timers.promises.setTimeout': () => afterMs(5, 'value'),
-  'timers.promises.setInterval': async () => {
+  }) },
+  'timers.promises.setTimeout': { covers: ['timers/promises.setTimeout'], run: () => afterMs(5, 'value') },
+  'timers.promises.setInterval': { covers: ['timers/promises.setInterval'], run: async () => {
     let ticks = 0;
     for await (const _ of everyMs(2)) if (++ticks === 3) break;
     return ticks;
-  },
+  } },
   'timers.AbortSignal.timeout': async () => {
     const signal = AbortSignal.timeout(5);
     await once(signal, 'abort');
@@ -47,6 +47,17 @@ const timers = define([], {
     await Promise.all(Array.from({ length: 1000 }, (_, i) => sleep(i % 10)));
     return 1000;
   },
+  'timers.clear': {
+    covers: ['timers.clearTimeout', 'timers.clearImmediate'],
+    run: async () => {
+      const fired = [];
+      clearTimeout(setTimeout(() => fired.push('timeout'), 1));
+      clearImmediate(setImmediate(() => fired.push('immediate')));
+      await sleep(5);
+      return fired.length;
+    },
+  },
+  'timers.promises.setImmediate': { covers: ['timers/promises.setImmediate'], run: () => nextTurn('value') },
   'timers.unref-ref': async () => {
     const timer = setTimeout(() => {}, 1).unref();
     timer.ref();
@@ -56,33 +67,33 @@ const timers = define([], {
 });
 
 const proc = define([], {
-  'process.memoryUsage': async () => Object.keys(process.memoryUsage()).join(','),
-  'process.memoryUsage.rss': async () => typeof process.memoryUsage.rss(),
-  'process.cpuUsage': async () => Object.keys(process.cpuUsage()).join(','),
-  'process.resourceUsage': async () => Object.keys(process.resourceUsage()).length,
-  'process.hrtime': async () => process.hrtime(process.hrtime()).length,
-  'process.hrtime.bigint': async () => typeof process.hrtime.bigint(),
-  'process.uptime': async () => process.uptime() > 0,
+  'process.memoryUsage': { covers: ['process.memoryUsage'], run: async () => Object.keys(process.memoryUsage()).join(',') },
+  'process.memoryUsage.rss': { covers: ['process.memoryUsage.rss'], run: async () => typeof process.memoryUsage.rss() },
+  'process.cpuUsage': { covers: ['process.cpuUsage'], run: async () => Object.keys(process.cpuUsage()).join(',') },
+  'process.resourceUsage': { covers: ['process.resourceUsage'], run: async () => Object.keys(process.resourceUsage()).length },
+  'process.hrtime': { covers: ['process.hrtime'], run: async () => process.hrtime(process.hrtime()).length },
+  'process.hrtime.bigint': { covers: ['process.hrtime.bigint'], run: async () => typeof process.hrtime.bigint() },
+  'process.uptime': { covers: ['process.uptime'], run: async () => process.uptime() > 0 },
   'process.title.get': async () => typeof process.title,
   'process.title.set': async () => {
     const before = process.title;
     process.title = 'syscage-matrix';
     process.title = before;
   },
-  'process.ids': async () => [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getegid?.(), process.getgroups?.().length].join(','),
-  'process.umask': async () => {
+  'process.ids': { covers: ['process.getuid', 'process.geteuid', 'process.getgid', 'process.getegid', 'process.getgroups'], run: async () => [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getegid?.(), process.getgroups?.().length].join(',') },
+  'process.umask': { covers: ['process.umask'], run: async () => {
     const old = process.umask(0o027);
     process.umask(old);
     return old;
-  },
-  'process.cwd': async () => process.cwd().startsWith('/'),
+  } },
+  'process.cwd': { covers: ['process.cwd'], run: async () => process.cwd().startsWith('/') },
   'process.env.set-get': async () => {
     process.env.SYSCAGE_MATRIX_PROBE = 'yes';
     const value = process.env.SYSCAGE_MATRIX_PROBE;
     delete process.env.SYSCAGE_MATRIX_PROBE;
     return value;
   },
-  'process.kill.self-0': async () => process.kill(process.pid, 0),
+  'process.kill.self-0': { covers: ['process.kill'], run: async () => process.kill(process.pid, 0) },
   'process.signal.self-SIGUSR2': async () => {
     const got = once(process, 'SIGUSR2');
     process.kill(process.pid, 'SIGUSR2');
@@ -95,14 +106,14 @@ const proc = define([], {
     await within(got, 2000, 'SIGTERM');
     return 'SIGTERM';
   },
-  'process.emitWarning': async () => {
+  'process.emitWarning': { covers: ['process.emitWarning'], run: async () => {
     const got = once(process, 'warning');
     process.emitWarning('matrix warning', { code: 'SYSCAGE_MATRIX' });
     const [warning] = await got;
     return warning.code;
-  },
-  'process.getActiveResourcesInfo': async () => Array.isArray(process.getActiveResourcesInfo()),
-  'process.constrainedMemory': async () => typeof (process.constrainedMemory?.() ?? 0),
+  } },
+  'process.getActiveResourcesInfo': { covers: ['process.getActiveResourcesInfo'], run: async () => Array.isArray(process.getActiveResourcesInfo()) },
+  'process.constrainedMemory': { covers: ['process.constrainedMemory'], run: async () => typeof (process.constrainedMemory?.() ?? 0) },
   'process.stdout.write-pipe': () => new Promise((resolve, reject) => {
     process.stdout.write('', (error) => (error ? reject(error) : resolve('written')));
   }),
@@ -110,11 +121,11 @@ const proc = define([], {
     console.log('matrix console.log');
     console.error('matrix console.error');
   },
-  'fs.fstat-and-write-held-fds': async () => {
+  'fs.fstat-and-write-held-fds': { covers: ['fs.writeSync', 'fs.fstatSync'], run: async () => {
     writeSync(2, '');
     return fstatSync(2).isFile() || fstatSync(2).isSocket() || fstatSync(2).isFIFO() || fstatSync(2).isCharacterDevice();
-  },
-  'tty.isatty-stdio': async () => [0, 1, 2].map((fd) => isatty(fd)).join(','),
+  } },
+  'tty.isatty-stdio': { covers: ['tty.isatty'], run: async () => [0, 1, 2].map((fd) => isatty(fd)).join(',') },
   'readline.stdin-pipe': async () => {
     const lines = [];
     const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -124,17 +135,17 @@ const proc = define([], {
 });
 
 const osFacts = define([], {
-  'os.cpus': async () => os.cpus().length > 0,
-  'os.loadavg': async () => os.loadavg().length,
-  'os.freemem': async () => os.freemem() > 0,
-  'os.totalmem': async () => os.totalmem() > 0,
-  'os.uptime': async () => os.uptime() > 0,
-  'os.availableParallelism': async () => os.availableParallelism(),
-  'os.hostname': async () => os.hostname(),
-  'os.tmpdir-homedir': async () => `${os.tmpdir()} ${os.homedir()}`,
-  'os.release-version-machine': async () => `${os.release()} ${os.version()} ${os.machine()}`,
-  'os.getPriority': async () => os.getPriority(),
-  'os.constants-and-static': async () => [os.EOL, os.arch(), os.platform(), os.type(), os.endianness(), os.devNull, typeof os.constants.signals.SIGTERM].join(' '),
+  'os.cpus': { covers: ['os.cpus'], run: async () => os.cpus().length > 0 },
+  'os.loadavg': { covers: ['os.loadavg'], run: async () => os.loadavg().length },
+  'os.freemem': { covers: ['os.freemem'], run: async () => os.freemem() > 0 },
+  'os.totalmem': { covers: ['os.totalmem'], run: async () => os.totalmem() > 0 },
+  'os.uptime': { covers: ['os.uptime'], run: async () => os.uptime() > 0 },
+  'os.availableParallelism': { covers: ['os.availableParallelism'], run: async () => os.availableParallelism() },
+  'os.hostname': { covers: ['os.hostname'], run: async () => os.hostname() },
+  'os.tmpdir-homedir': { covers: ['os.tmpdir', 'os.homedir'], run: async () => `${os.tmpdir()} ${os.homedir()}` },
+  'os.release-version-machine': { covers: ['os.release', 'os.version', 'os.machine'], run: async () => `${os.release()} ${os.version()} ${os.machine()}` },
+  'os.getPriority': { covers: ['os.getPriority'], run: async () => os.getPriority() },
+  'os.constants-and-static': { covers: ['os.arch', 'os.platform', 'os.type', 'os.endianness'], run: async () => [os.EOL, os.arch(), os.platform(), os.type(), os.endianness(), os.devNull, typeof os.constants.signals.SIGTERM].join(' ') },
 });
 
 const time = define([], {
@@ -228,7 +239,7 @@ const memory = define([], {
     const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('web')); c.close(); } }).pipeThrough(new TextDecoderStream());
     return readText(stream);
   },
-  'messaging.MessageChannel': async () => {
+  'messaging.MessageChannel': { covers: ['worker_threads.MessageChannel', 'worker_threads.MessagePort'], run: async () => {
     const { port1, port2 } = new MessageChannel();
     const got = new Promise((resolve) => { port2.onmessage = (event) => resolve(event.data); });
     port1.postMessage({ hello: 'port' });
@@ -237,8 +248,8 @@ const memory = define([], {
     } finally {
       port1.close();
     }
-  },
-  'messaging.BroadcastChannel': async () => {
+  } },
+  'messaging.BroadcastChannel': { covers: ['worker_threads.BroadcastChannel'], run: async () => {
     const a = new BroadcastChannel('matrix');
     const b = new BroadcastChannel('matrix');
     const got = new Promise((resolve) => { b.onmessage = (event) => resolve(event.data); });
@@ -249,7 +260,7 @@ const memory = define([], {
       a.close();
       b.close();
     }
-  },
+  } },
   'blob.text-and-File': async () => `${await new Blob(['blob']).text()} ${new File(['x'], 'f.txt').name}`,
   'util.format-inspect-promisify': async () => {
     const wait = util.promisify((ms, cb) => setTimeout(() => cb(null, ms), ms));
@@ -262,10 +273,10 @@ const memory = define([], {
     for await (const line of readline.createInterface({ input })) lines.push(line);
     return lines.join('|');
   },
-  'dns.lookup-ip-literal': async () => {
+  'dns.lookup-ip-literal': { covers: ['dns/promises.lookup'], run: async () => {
     const { lookup } = await import('node:dns/promises');
     return (await lookup('127.0.0.1')).address;
-  },
+  } },
   'net.isIP-BlockList-SocketAddress': async () => {
     const net = await import('node:net');
     const list = new net.BlockList();
@@ -282,8 +293,20 @@ const report = define([], {
 
 const nameService = define(['dns'], {
   'os.userInfo': {
+    covers: ['os.userInfo'],
     inseparable: { dns: 'after the refused nscd attempt glibc reads /etc/passwd, a read-only open in the baseline (errno mode); paths are Landlock\'s, #4' },
     run: async () => os.userInfo().username,
+  },
+  // initgroups asks the name service for the user's groups, like os.userInfo(); to the groups held.
+  'process.initgroups.same-groups': {
+    covers: ['process.initgroups'],
+    inseparable: { dns: 'after the refused nscd attempt glibc reads /etc/group, a read-only open in the baseline (errno mode); paths are Landlock\'s, #4' },
+    run: async () => {
+      const before = process.getgroups().join(',');
+      process.initgroups(/** @type {number} */ (process.getuid()), /** @type {number} */ (process.getgid()));
+      if (process.getgroups().join(',') !== before) throw new Error(`initgroups changed the groups from ${before} to ${process.getgroups()}`);
+      return before;
+    },
   },
 });
 
@@ -300,15 +323,15 @@ const parts = () => [Buffer.alloc(2), Buffer.alloc(3)];
 
 const heldDescriptors = define([], {
   // readv(2): without a position these are not preadv (catalog/baseline.ts).
-  'fs.readvSync.held': heldFile((fd) => {
+  'fs.readvSync.held': { covers: ['fs.readvSync'], run: heldFile((fd) => {
     const buffers = parts();
     return `${readvSync(fd, buffers)} ${buffers.join('|')}`;
-  }),
-  'fs.readv.callback-held': heldFile(async (fd) => {
+  }) },
+  'fs.readv.callback-held': { covers: ['fs.readv'], run: heldFile(async (fd) => {
     const { bytesRead, buffers } = await new Promise((resolve, reject) => readv(fd, parts(), (error, bytesRead, buffers) => (error ? reject(error) : resolve({ bytesRead, buffers }))));
     return `${bytesRead} ${buffers.join('|')}`;
-  }),
-  'filehandle.readv.held': async () => {
+  }) },
+  'filehandle.readv.held': { covers: ['fs/promises.open', 'FileHandle.readv', 'FileHandle.close'], run: async () => {
     const handle = await openHandle('/proc/self/status', 'r');
     try {
       const { bytesRead, buffers } = await handle.readv(parts());
@@ -316,27 +339,35 @@ const heldDescriptors = define([], {
     } finally {
       await handle.close();
     }
-  },
+  } },
 });
 
 const ownProcess = define([], {
   // setpriority on the process itself only (catalog/baseline.ts); the same value, so nothing changes.
-  'os.setPriority.self': async () => {
+  'os.setPriority.self': { covers: ['os.setPriority'], run: async () => {
     os.setPriority(os.getPriority());
     return os.getPriority();
-  },
+  } },
   'os.setPriority.own-pid': async () => {
     os.setPriority(process.pid, os.getPriority(process.pid));
     return os.getPriority(process.pid);
   },
   // Privilege drops are in the baseline (catalog/baseline.ts); to the ids the process has, so the
   // batch's other operations run as before. glibc makes the call on every thread (setxid).
-  'process.setuid-setgid.same-ids': async () => {
+  'process.setuid-setgid.same-ids': { covers: ['process.setuid', 'process.setgid', 'process.seteuid', 'process.setegid'], run: async () => {
     process.setegid(process.getegid());
     process.seteuid(process.geteuid());
     process.setgid(process.getgid());
     process.setuid(process.getuid());
     return [process.getuid(), process.geteuid(), process.getgid(), process.getegid()].join(',');
+  } },
+  // setgroups to the groups the process holds (needs CAP_SETGID: the reference run skips it otherwise).
+  'process.setgroups.same-groups': {
+    covers: ['process.setgroups'],
+    run: async () => {
+      process.setgroups(process.getgroups());
+      return process.getgroups().join(',');
+    },
   },
 });
 
@@ -351,9 +382,10 @@ const deniedByDesign = define([], {
 });
 
 const recent = define([], {
-  'process.getBuiltinModule': { minNode: 22, run: async () => typeof process.getBuiltinModule('node:path').join },
+  'process.getBuiltinModule': { covers: ['process.getBuiltinModule'], run: async () => typeof process.getBuiltinModule('node:path').join },
   'navigator.hardwareConcurrency': { minNode: 22, run: async () => navigator.hardwareConcurrency },
-  'process.availableMemory': { minNode: 22, run: async () => typeof process.availableMemory() },
+  'process.threadCpuUsage': { covers: ['process.threadCpuUsage'], minNode: 22, run: async () => Object.keys(/** @type {any} */ (process).threadCpuUsage()).join(',') },
+  'process.availableMemory': { covers: ['process.availableMemory'], run: async () => typeof process.availableMemory() },
 });
 
 /** @type {import('../operations.mjs').Operation[]} */

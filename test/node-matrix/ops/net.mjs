@@ -4,6 +4,7 @@
  * with net, http, http2, fetch and dgram. Servers bind 127.0.0.1 or ::1 on ephemeral ports; unix
  * sockets live in the operation's private directory or the abstract namespace.
  */
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -11,12 +12,15 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import { TLS_CERT, TLS_KEY } from './tls-cert.mjs';
 import { PAYLOAD, closeServer, define, echoOver, echoServer, expectCode, lazyBuiltin, listen, peers, readText, within } from './util.mjs';
 
 /** @type {typeof import('node:http')} */
 const http = lazyBuiltin('node:http');
 /** @type {typeof import('node:http2')} */
 const http2 = lazyBuiltin('node:http2');
+/** @type {typeof import('node:https')} */
+const https = lazyBuiltin('node:https');
 
 /** GET (or POST `body`) `url` with http.request and resolve to the response text. */
 async function httpText(url, { body, agent, socketPath } = {}) {
@@ -52,7 +56,7 @@ function h2Server() {
 }
 
 const client = define(['net.connect'], {
-  'net.connect.tcp4-peer': async (ctx) => echoOver(net.connect(peers(ctx).tcp4, '127.0.0.1')),
+  'net.connect.tcp4-peer': { covers: ['net.connect', 'net.Socket'], run: async (ctx) => echoOver(net.connect(peers(ctx).tcp4, '127.0.0.1')) },
   'net.connect.tcp6-peer': async (ctx) => echoOver(net.connect(peers(ctx).tcp6, '::1')),
   'net.connect.refused': async (ctx) => expectCode(() => new Promise((resolve, reject) => {
     net.connect(peers(ctx).closedPort, '127.0.0.1').on('connect', resolve).on('error', reject);
@@ -64,10 +68,11 @@ const client = define(['net.connect'], {
     const facts = `${socket.remoteAddress} ${socket.localAddress}`;
     return `${facts} ${await echoOver(socket)}`;
   },
+  'net.createConnection.tcp4-peer': { covers: ['net.createConnection'], run: async (ctx) => echoOver(net.createConnection(peers(ctx).tcp4, '127.0.0.1')) },
   'net.connect.localAddress': async (ctx) => echoOver(net.connect({ port: peers(ctx).tcp4, host: '127.0.0.1', localAddress: '127.0.0.1' })),
-  'http.get.peer': async (ctx) => httpText(`http://127.0.0.1:${peers(ctx).http}/hello`),
-  'http.request.post-peer': async (ctx) => httpText(`http://127.0.0.1:${peers(ctx).http}/post`, { body: 'x'.repeat(1000) }),
-  'http.agent.keepalive-peer': async (ctx) => {
+  'http.get.peer': { covers: ['http.get'], run: async (ctx) => httpText(`http://127.0.0.1:${peers(ctx).http}/hello`) },
+  'http.request.post-peer': { covers: ['http.request', 'http.ClientRequest', 'http.IncomingMessage', 'http.OutgoingMessage'], run: async (ctx) => httpText(`http://127.0.0.1:${peers(ctx).http}/post`, { body: 'x'.repeat(1000) }) },
+  'http.agent.keepalive-peer': { covers: ['http.Agent'], run: async (ctx) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const url = `http://127.0.0.1:${peers(ctx).http}/`;
@@ -75,7 +80,7 @@ const client = define(['net.connect'], {
     } finally {
       agent.destroy();
     }
-  },
+  } },
   'fetch.get-peer': async (ctx) => (await fetch(`http://127.0.0.1:${peers(ctx).http}/fetch`, { signal: AbortSignal.timeout(3000) })).text(),
   'fetch.post-json-peer': async (ctx) => {
     const response = await fetch(`http://127.0.0.1:${peers(ctx).http}/json`, { method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(3000) });
@@ -99,12 +104,12 @@ const client = define(['net.connect'], {
 });
 
 const server = define(['net.listen'], {
-  'net.listen.tcp4': async () => {
+  'net.listen.tcp4': { covers: ['net.createServer', 'net.Server'], run: async () => {
     const srv = net.createServer();
     const { family } = await listen(srv, { host: '127.0.0.1', port: 0 });
     await closeServer(srv);
     return family;
-  },
+  } },
   'net.listen.tcp6': async () => {
     const srv = net.createServer();
     const { family } = await listen(srv, { host: '::1', port: 0, ipv6Only: true });
@@ -118,6 +123,17 @@ const server = define(['net.listen'], {
     await closeServer(srv);
     return count;
   },
+  // A socket bound now, for a server (or another thread) to adopt later.
+  'net.BoundSocket.bind-close': {
+    minNode: 24,
+    covers: ['net.BoundSocket'],
+    run: async () => {
+      const bound = new (/** @type {any} */ (net).BoundSocket)({ host: '127.0.0.1', port: 0 });
+      const { family } = bound.address();
+      bound.close();
+      return family;
+    },
+  },
   'net.listen.EADDRINUSE': async () => {
     const first = net.createServer();
     const { port } = await listen(first, { host: '127.0.0.1', port: 0 });
@@ -130,11 +146,11 @@ const server = define(['net.listen'], {
       await closeServer(first);
     }
   },
-  'http.createServer.listen-close': async () => {
+  'http.createServer.listen-close': { covers: ['http.createServer', 'http.Server'], run: async () => {
     const srv = helloServer();
     await listen(srv, { host: '127.0.0.1', port: 0 });
     await closeServer(srv);
-  },
+  } },
   'http2.createServer.listen-close': async () => {
     const srv = h2Server();
     await listen(srv, { host: '127.0.0.1', port: 0 });
@@ -179,7 +195,7 @@ const roundTrips = define(['net.connect', 'net.listen'], {
       return reply;
     });
   },
-  'http.roundtrip.get': async () => withServer(helloServer(), '127.0.0.1', (port) => httpText(`http://127.0.0.1:${port}/`)),
+  'http.roundtrip.get': { covers: ['http.createServer', 'http.request', 'http.ServerResponse'], run: async () => withServer(helloServer(), '127.0.0.1', (port) => httpText(`http://127.0.0.1:${port}/`)) },
   'http.roundtrip.post': async () => withServer(helloServer(), '127.0.0.1', (port) => httpText(`http://127.0.0.1:${port}/`, { body: 'b'.repeat(4096) })),
   'http.roundtrip.keepalive': async () => withServer(helloServer(), '127.0.0.1', async (port) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -199,6 +215,41 @@ const roundTrips = define(['net.connect', 'net.listen'], {
     const body = new Blob(['s'.repeat(10_000)]).stream();
     return (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body, duplex: 'half', signal: AbortSignal.timeout(3000) })).text();
   }),
+  'https.roundtrip': {
+    covers: ['https.createServer', 'https.Server', 'https.request', 'https.get', 'https.Agent'],
+    run: async () => withServer(https.createServer({ key: TLS_KEY, cert: TLS_CERT }, (_req, res) => res.end('hello tls')), '127.0.0.1', async (port) => {
+      const agent = new https.Agent({ ca: TLS_CERT, keepAlive: false });
+      const fetchOver = (/** @type {typeof https.get} */ call) => new Promise((resolve, reject) => {
+        const request = call(`https://127.0.0.1:${port}/`, { agent }, (res) => readText(res).then(resolve, reject));
+        request.on('error', reject);
+        if (call === https.request) request.end();
+      });
+      try {
+        return `${await within(fetchOver(https.get), 3000, 'https get')} ${await within(fetchOver(https.request), 3000, 'https request')}`;
+      } finally {
+        agent.destroy();
+      }
+    }),
+  },
+  // A WebSocket client against a minimal server (handshake, one text frame, close) in the process.
+  'http.WebSocket.roundtrip': {
+    minNode: 22,
+    covers: ['http.WebSocket'],
+    deniedAs: { codes: ['WEBSOCKET_ERROR'], why: "the WebSocket API reports a connection it could not make as an error event without the system's error" },
+    run: async () => withServer(webSocketServer('hello ws'), '127.0.0.1', async (port) => {
+      const socket = new (/** @type {any} */ (http).WebSocket)(`ws://127.0.0.1:${port}/`);
+      try {
+        const message = new Promise((resolve, reject) => {
+          socket.addEventListener('message', (/** @type {any} */ event) => resolve(event.data));
+          // A failed connection is an ErrorEvent that carries no cause: named here so deniedAs can match it.
+          socket.addEventListener('error', (/** @type {any} */ event) => reject(Object.assign(new Error(`websocket error: ${event.message}`), { code: 'WEBSOCKET_ERROR' })));
+        });
+        return await within(message, 3000, 'websocket message');
+      } finally {
+        socket.close();
+      }
+    }),
+  },
   'http2.roundtrip': async () => withServer(h2Server(), '127.0.0.1', async (port) => {
     const session = http2.connect(`http://127.0.0.1:${port}`);
     try {
@@ -208,6 +259,24 @@ const roundTrips = define(['net.connect', 'net.listen'], {
     }
   }),
 });
+
+/**
+ * A TCP server that accepts one WebSocket handshake, sends `text` as one unmasked text frame and
+ * closes (RFC 6455: enough for a client's first message).
+ *
+ * @param {string} text  under 126 bytes.
+ */
+function webSocketServer(text) {
+  return net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', (request) => {
+      const key = /^sec-websocket-key:\s*(\S+)/im.exec(request.toString())?.[1] ?? '';
+      const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      socket.end(Buffer.concat([Buffer.from([0x81, Buffer.byteLength(text)]), Buffer.from(text)]));
+    });
+  });
+}
 
 /** Binds a UDP socket on `host` and resolves once it is bound. */
 async function bound(type, host) {
@@ -226,7 +295,7 @@ async function udpExchange(socket, port, connected = false) {
 }
 
 const udp = define(['net.udp'], {
-  'dgram.udp4.bind-close': async () => { const socket = await bound('udp4', '127.0.0.1'); socket.close(); },
+  'dgram.udp4.bind-close': { covers: ['dgram.createSocket', 'dgram.Socket'], run: async () => { const socket = await bound('udp4', '127.0.0.1'); socket.close(); } },
   'dgram.udp6.bind-close': async () => { const socket = await bound('udp6', '::1'); socket.close(); },
   'dgram.udp4.peer-echo': async (ctx) => {
     const socket = await bound('udp4', '127.0.0.1');
@@ -317,6 +386,7 @@ async function withUnix(srv, path, use) {
 const NETLINK_SOFT = 'the NETLINK_ROUTE socket is a soft denial without net.listen: Node reports "Unknown system error 13"';
 const interfaces = define(['net.listen'], {
   'os.networkInterfaces': {
+    covers: ['os.networkInterfaces'],
     softDenied: { 'net.listen': NETLINK_SOFT },
     // Names and the whole answer's size; the runtime's privileges test compares the answer exactly.
     run: async () => `${Object.keys(os.networkInterfaces()).sort().join(',')} ${JSON.stringify(os.networkInterfaces()).length}`,

@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker, postMessageToThread } from 'node:worker_threads';
 import { define, expectCode, peers, readText, within } from './util.mjs';
 
 const execFile = promisify(childProcess.execFile);
@@ -35,7 +35,7 @@ async function output(child) {
 }
 
 const spawn = define(['spawn'], {
-  'child_process.spawn.echo': async () => output(childProcess.spawn('/bin/echo', ['spawned'])),
+  'child_process.spawn.echo': { covers: ['child_process.spawn', 'child_process.ChildProcess'], run: async () => output(childProcess.spawn('/bin/echo', ['spawned'])) },
   'child_process.spawn.node-e': async () => output(childProcess.spawn(process.execPath, ['-e', 'console.log(1 + 1)'])),
   'child_process.spawn.node-esm-import': async () => output(childProcess.spawn(process.execPath, ['--input-type=module', '-e', 'const os = await import("node:os"); console.log(typeof os.cpus)'])),
   'child_process.spawn.shell-true': async () => output(childProcess.spawn('echo a && echo b', { shell: true })),
@@ -59,15 +59,15 @@ const spawn = define(['spawn'], {
   'child_process.spawn.enoent': async () => expectCode(() => new Promise((resolve, reject) => {
     childProcess.spawn('/nonexistent/syscage-matrix').on('error', reject).on('spawn', resolve);
   }), 'ENOENT'),
-  'child_process.exec.shell': async () => (await exec('echo $((1 + 2))', { timeout: 4000 })).stdout.trim(),
-  'child_process.execFile.echo': async () => (await execFile('/bin/echo', ['file'], { timeout: 4000 })).stdout.trim(),
-  'child_process.execFileSync.echo': async () => childProcess.execFileSync('/bin/echo', ['sync'], { timeout: 4000 }).toString().trim(),
-  'child_process.execSync.shell': async () => childProcess.execSync('echo shell-sync', { timeout: 4000 }).toString().trim(),
-  'child_process.spawnSync.true': async () => {
+  'child_process.exec.shell': { covers: ['child_process.exec'], run: async () => (await exec('echo $((1 + 2))', { timeout: 4000 })).stdout.trim() },
+  'child_process.execFile.echo': { covers: ['child_process.execFile'], run: async () => (await execFile('/bin/echo', ['file'], { timeout: 4000 })).stdout.trim() },
+  'child_process.execFileSync.echo': { covers: ['child_process.execFileSync'], run: async () => childProcess.execFileSync('/bin/echo', ['sync'], { timeout: 4000 }).toString().trim() },
+  'child_process.execSync.shell': { covers: ['child_process.execSync'], run: async () => childProcess.execSync('echo shell-sync', { timeout: 4000 }).toString().trim() },
+  'child_process.spawnSync.true': { covers: ['child_process.spawnSync'], run: async () => {
     const result = childProcess.spawnSync('/bin/true', { timeout: 4000 });
     if (result.error) throw result.error;
     return result.status;
-  },
+  } },
 });
 
 /** Runs `source` in a worker (eval) with `options` and resolves to its first message. */
@@ -82,7 +82,7 @@ async function workerMessage(source, options = {}) {
 }
 
 const workers = define(['worker'], {
-  'worker.eval-roundtrip': async () => workerMessage("const { parentPort } = require('node:worker_threads'); parentPort.postMessage('from worker');"),
+  'worker.eval-roundtrip': { covers: ['worker_threads.Worker'], run: async () => workerMessage("const { parentPort } = require('node:worker_threads'); parentPort.postMessage('from worker');") },
   'worker.workerData': async () => workerMessage("const { parentPort, workerData } = require('node:worker_threads'); parentPort.postMessage(workerData.n * 2);", { workerData: { n: 21 } }),
   'worker.shared-memory-atomics': async () => {
     const cell = new Int32Array(new SharedArrayBuffer(4));
@@ -129,6 +129,20 @@ const workers = define(['worker'], {
     const [code] = await within(once(worker, 'exit'), 4000, 'worker exit');
     return code;
   },
+  'worker.postMessageToThread': {
+    covers: ['worker_threads.postMessageToThread'],
+    run: async () => {
+      const worker = new Worker("const { parentPort } = require('node:worker_threads'); process.on('workerMessage', (value) => parentPort.postMessage(value));", { eval: true });
+      try {
+        await within(once(worker, 'online'), 4000, 'worker online');
+        const reply = within(once(worker, 'message'), 4000, 'worker reply');
+        await postMessageToThread(worker.threadId, 'to thread', 2000);
+        return (await reply)[0];
+      } finally {
+        await worker.terminate();
+      }
+    },
+  },
   'worker.SHARE_ENV': async () => {
     process.env.SYSCAGE_MATRIX_SHARED = 'shared';
     return workerMessage("const { parentPort } = require('node:worker_threads'); parentPort.postMessage(process.env.SYSCAGE_MATRIX_SHARED);", { env: SHARE_ENV });
@@ -138,7 +152,7 @@ const workers = define(['worker'], {
 /** Children inherit the sandbox, Landlock included: a child that reads a file needs fs.read. */
 const spawnReading = define(['spawn', 'fs.read'], {
   'child_process.spawn.ls-dir': async (ctx) => output(childProcess.spawn('/bin/ls', [join(ctx.fixtures, 'sub')])),
-  'child_process.fork.ipc': async (ctx) => {
+  'child_process.fork.ipc': { covers: ['child_process.fork'], run: async (ctx) => {
     const child = childProcess.fork(join(ctx.fixtures, 'child.cjs'), { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const errors = readText(child.stderr);
     const exited = once(child, 'exit').then(async ([code]) => {
@@ -149,7 +163,7 @@ const spawnReading = define(['spawn', 'fs.read'], {
     const [message] = await reply;
     await within(once(child, 'exit'), 4000, 'fork exit');
     return JSON.stringify(message);
-  },
+  } },
 });
 
 /**
@@ -184,7 +198,7 @@ const workerFiles = define(['worker', 'fs.read'], {
 });
 
 const signals = define(['signal'], {
-  'signal.kill-peer-0': async (ctx) => process.kill(peers(ctx).sleeperPid, 0),
+  'signal.kill-peer-0': { covers: ['process.kill'], run: async (ctx) => process.kill(peers(ctx).sleeperPid, 0) },
   'signal.kill-peer-SIGCONT': async (ctx) => process.kill(peers(ctx).sleeperPid, 'SIGCONT'),
   'signal.kill-parent-0': async () => process.kill(process.ppid, 0),
 });
@@ -229,7 +243,7 @@ const signalChildren = define(['spawn', 'signal'], {
 });
 
 const terminalNeeds = define(['tty'], {
-  'tty.setRawMode': { tty: true, run: async () => { process.stdin.setRawMode(true); process.stdin.setRawMode(false); process.stdin.pause(); return process.stdin.isRaw; } },
+  'tty.setRawMode': { covers: ['tty.ReadStream'], tty: true, run: async () => { process.stdin.setRawMode(true); process.stdin.setRawMode(false); process.stdin.pause(); return process.stdin.isRaw; } },
   'tty.readline-terminal': {
     tty: true,
     run: async () => {
@@ -242,7 +256,7 @@ const terminalNeeds = define(['tty'], {
 });
 
 const terminalBaseline = define([], {
-  'tty.stdout.columns-rows': { tty: true, run: async () => typeof process.stdout.columns === 'number' && typeof process.stdout.rows === 'number' },
+  'tty.stdout.columns-rows': { covers: ['tty.WriteStream'], tty: true, run: async () => typeof process.stdout.columns === 'number' && typeof process.stdout.rows === 'number' },
   'tty.console.log-on-terminal': { tty: true, run: async () => { console.log('on a terminal'); } },
   'tty.stdout.cursorTo-clearLine': { tty: true, run: async () => { process.stdout.cursorTo(0); process.stdout.clearLine(0); } },
   'tty.stdout.getColorDepth': { tty: true, run: async () => typeof process.stdout.getColorDepth() },
