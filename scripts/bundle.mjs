@@ -4,8 +4,8 @@
 // and the separately exported subpaths (@syscage/core/errors, /self-pid, /landlock-rights) stay tsc's; core's
 // bundle imports those rather than copy them.
 //   node scripts/bundle.mjs   (run by `pnpm build` after tsc)
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { PACKAGE_BUNDLE as shared } from './bundle-options.mjs';
 
@@ -54,6 +54,49 @@ await build({
       name: 'core-imports',
       setup(b) {
         b.onResolve({ filter: /^@syscage\/core$/ }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+  ],
+});
+// The `syscage` command as one file (dist/bin.js): `syscage exec` runs in front of every command it
+// sandboxes, and its start-up is overhead on the command's. The CLI's modules and commander are
+// bundled (one file, not a chunk per command: each ES module Node loads costs about as much as the
+// code a chunk would spare); core and the runtime stay imports of their own single-file bundles
+// (one copy of each in the process; the runtime finds ffi-rs from its own place). The other dist
+// files stay tsc's: the package's `.` export, declarations, and trace's preloaded marker. In the
+// bundle, `import.meta.url` of a CLI module still means its tsc-built file (dist/<same path>.js), so
+// paths relative to it (trace's marker) resolve as they do unbundled.
+await build({
+  ...shared,
+  entryPoints: ['packages/cli/src/bin.ts'],
+  outfile: 'packages/cli/dist/bin.js',
+  allowOverwrite: true,
+  // ts-morph is `trace --write`'s alone, loaded when it writes.
+  external: ['@syscage/core', '@syscage/runtime', 'ffi-rs', 'ts-morph'],
+  // commander is CommonJS and requires only Node's built-in modules.
+  banner: { js: "const require = (id) => process.getBuiltinModule(id) ?? process.getBuiltinModule('node:module').createRequire(import.meta.url)(id);" },
+  plugins: [
+    {
+      // commander requires child_process when it loads, for executable sub-commands (syscage has
+      // none): a few ms of every start. Here it gets the module on first use instead.
+      name: 'lazy-child-process',
+      setup(b) {
+        b.onResolve({ filter: /^node:child_process$/ }, (args) => (args.importer.includes('/commander/') ? { path: args.path, namespace: 'lazy-builtin' } : undefined));
+        b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+          contents: `module.exports = new Proxy({}, { get: (_, key) => process.getBuiltinModule(${JSON.stringify(args.path)})[key] });`,
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      name: 'cli-module-url',
+      setup(b) {
+        b.onLoad({ filter: /packages\/cli\/src\/.*\.ts$/ }, (args) => {
+          const source = readFileSync(args.path, 'utf8');
+          if (!source.includes('import.meta.url')) return undefined;
+          const built = `./${relative('packages/cli/src', args.path).replace(/\.ts$/, '.js')}`;
+          return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(built)}, import.meta.url).href`), loader: 'ts' };
+        });
       },
     },
   ],

@@ -1,11 +1,12 @@
 /**
  * inspect on a real bundle: built with esbuild and @syscage/plugin in a scratch directory (the
- * bundle is read, never run), verified through the gate it loads first; then one byte of the gate's
+ * bundle is read, never run), verified through the gate it loads first, its Landlock rules said in
+ * words with the implicit read set resolved for the output's directory; then one byte of the gate's
  * base64 filter flipped, which must exit 3. disasm of the same bundle shows each embedded filter.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import syscage from '@syscage/plugin/esbuild';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,10 +44,22 @@ describe('inspect', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('declaration (from the manifest): {"fs":{"read":["./data"]},"net":{"connect":[443]}}');
     expect(run.stdout).toMatch(/x86_64 {3}sha256 [0-9a-f]{64}/);
-    expect(run.stdout).toContain('path ./data: read_file read_dir (fs.read)');
-    expect(run.stdout).toContain('port 443: connect_tcp (net.connect)');
+    expect(run.stdout).toContain('may read files and list directories beneath ./data (declared: fs.read; relative to the working directory when the program starts)');
+    expect(run.stdout).toContain('may connect to TCP port 443 (declared: net.connect)');
+    expect(run.stdout).toContain('denies executing programs, creating device nodes, writing, creating, moving and removing files, listing directories, reading files, binding TCP ports, connecting to TCP ports, except where a rule below allows it;');
     expect(run.stdout).toContain(`ok       gate: the output loads ${bundle}.syscage.mjs as its first statement, before any other module`);
     expect(run.stdout).toContain('verified: the embedded sandbox is what its declaration compiles to.');
+  });
+
+  it("resolves the implicit read set for the program's location: its directory is the output's", async () => {
+    const run = await runCli(['inspect', bundle]);
+    const dist = realpathSync(join(dir, 'dist'));
+    expect(run.stdout).toContain(`may read files and list directories beneath ${dist} (the program's own directory)`);
+    expect(run.stdout).toContain(`may read ${join(dist, 'package.json')}, ${join(dirname(dist), 'package.json')},`);
+    expect(run.stdout).toContain('may read /etc/ld.so.cache (the dynamic loader\'s library index; runtime)');
+    expect(run.stdout).not.toMatch(/\{(program|modules|package-json)\}|handled: /);
+    // The scratch directory has no node_modules: the gate could not load its runtime from there.
+    expect(run.stdout).toContain("may read files and list directories beneath {loader}: syscage's runtime and ffi-rs, loaded again at the restart (none found from the program's directory)");
   });
 
   it('reports the same as JSON', async () => {
@@ -54,6 +67,8 @@ describe('inspect', () => {
     expect(json.sandboxes).toHaveLength(1);
     expect(json.sandboxes[0].checks.every((check: { ok: boolean }) => check.ok)).toBe(true);
     expect(Object.keys(json.sandboxes[0].filters).sort()).toEqual(['aarch64', 'x86_64']);
+    expect(json.sandboxes[0].landlock.paths).toContainEqual(expect.objectContaining({ path: '{program}', from: 'runtime' }));
+    expect(json.sandboxes[0].landlockWords.rules).toContainEqual(expect.objectContaining({ rule: '{program}', resolved: [realpathSync(join(dir, 'dist'))] }));
   });
 
   it('exits 3 when a byte of an embedded filter was changed', async () => {

@@ -4,7 +4,6 @@
  * plan. The same pipeline the plugin runs at build time; no kernel involved.
  */
 
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { buildPolicy, compilePolicy, describeAction, planLandlock, type ArchName } from '@syscage/core';
 import { Command } from 'commander';
@@ -13,6 +12,7 @@ import { policyRules } from '../describe.ts';
 import { usageError } from '../exit-codes.ts';
 import { archOption, nativeArch, nodeMajor, nodeOption } from '../native-arch.ts';
 import { printJson } from '../output.ts';
+import { sha256 } from '../sha256.ts';
 
 interface CompileOptions extends DeclarationOptions {
   readonly output?: string;
@@ -42,8 +42,8 @@ function runCompile(options: CompileOptions): void {
   const node = nodeMajor(options.node);
   const policy = buildPolicy(resolved, node === undefined ? {} : { node });
   const { bytes } = compilePolicy(policy, arch);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (options.output !== undefined) writeBytes(options.output, arch, bytes, sha256);
+  const digest = sha256(bytes);
+  if (options.output !== undefined) writeBytes(options.output, arch, bytes, digest);
   if (options.json) {
     printJson({
       declaration,
@@ -53,7 +53,7 @@ function runCompile(options: CompileOptions): void {
       arch,
       node: node ?? 'any',
       instructions: bytes.length / 8,
-      sha256,
+      sha256: digest,
       defaultAction: describeAction(policy.defaultAction),
       rules: policyRules(policy, arch),
       landlock: planLandlock(resolved),

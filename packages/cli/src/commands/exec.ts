@@ -23,6 +23,20 @@ interface ExecOptions extends DeclarationOptions {
   readonly dryRun?: boolean;
 }
 
+const EXEC_HELP = `
+Examples:
+  syscage exec --read ./data -- cat ./data/a.txt
+  syscage exec --allow net.connect --connect 443 -- node app.js
+
+The exit status is the command's; a command killed by the sandbox dies of SIGSYS (159 in a shell).
+
+Limits for a Node command (what exec cannot refuse):
+  worker_threads: Node starts threads before the program runs, so the filter must allow threads;
+    without --allow worker a Worker still starts (a program that sandboxes itself refuses it).
+  the Node executable: it keeps the right to execute itself, so once spawning is granted
+    (--exec, --allow spawn) the command may also run node, whatever --exec lists (inside the same
+    sandbox); without spawn no child process starts.`;
+
 /** The `exec` command; `rawArgs` is the whole command line, to insist on `--`. */
 export function execCommand(rawArgs: readonly string[]): Command {
   const command = new Command('exec')
@@ -32,7 +46,7 @@ export function execCommand(rawArgs: readonly string[]): Command {
     .option('--dry-run', 'print the policy summary and Landlock plan as JSON instead of running');
   addDeclarationOptions(command)
     .passThroughOptions()
-    .addHelpText('after', '\nExamples:\n  syscage exec --read ./data -- cat ./data/a.txt\n  syscage exec --allow net.connect --connect 443 -- node app.js\n\nThe exit status is the command\'s; a command killed by the sandbox dies of SIGSYS (159 in a shell).')
+    .addHelpText('after', EXEC_HELP)
     .action((words: string[], options: ExecOptions) => runExec(rawArgs, words, options));
   return command;
 }

@@ -8,13 +8,18 @@
  * `EXIT.tampered`: the bundle was edited, or built by another syscage version (stale).
  */
 
-import { createHash } from 'node:crypto';
-import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities, isSyscageError, type ArchName, type NodeMajor, type ResolvedCapabilities } from '@syscage/core';
+import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities, isSyscageError, type ArchName, type LandlockPlan, type NodeMajor, type ResolvedCapabilities } from '@syscage/core';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
 import { Command } from 'commander';
 import { findPayloads, looksLikeBundle, readBundle, readManifest, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
 import { EXIT, failure } from '../exit-codes.ts';
 import { out, printJson, toJson } from '../output.ts';
 import { declarationFromGrants } from '../grants.ts';
+import { describePlan, type PlanWords } from '../landlock-words.ts';
+import { loaderDirs, programPlaceholders, realPath } from '../placeholders.ts';
+import { sha256 } from '../sha256.ts';
 
 interface Check {
   readonly what: string;
@@ -31,6 +36,8 @@ interface Report {
   readonly filters: Record<string, { sha256: string; instructions: number; stage1Sha256: string }>;
   readonly landlock: unknown;
   readonly landlockSource: 'embedded' | 'computed' | 'none';
+  /** The plan in words, its placeholders filled for the program's location. */
+  readonly landlockWords: PlanWords | undefined;
   readonly checks: readonly Check[];
 }
 
@@ -45,17 +52,17 @@ export function inspectCommand(): Command {
       if (!looksLikeBundle(text)) throw failure(`${bundle} has no syscage loader: it was not built with @syscage/plugin, or its entry declares no sandbox.`);
       const manifest = readManifest(bundle);
       const payloads = findPayloads(text);
-      const reports = payloads.map((payload) => inspectPayload(payload, payloads.length === 1 ? manifest : undefined, gate));
+      const placeholders = placeholdersFor(bundle);
+      const reports = payloads.map((payload) => inspectPayload(payload, payloads.length === 1 ? manifest : undefined, gate, placeholders));
       if (options.json) printJson({ bundle, gate: gate ?? null, manifest: manifest === undefined ? null : `${bundle}.syscage.json`, sandboxes: reports });
       else process.stdout.write(reports.map((report, i) => formatReport(bundle, report, payloads.length > 1 ? i + 1 : undefined, manifest !== undefined)).join('\n'));
       if (reports.some((report) => report.checks.some((check) => !check.ok))) process.exitCode = EXIT.tampered;
     });
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const decode = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
-function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined, gate: string | undefined): Report {
+function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined, gate: string | undefined, placeholders: LandlockPlaceholders): Report {
   const checks: Check[] = [];
   if (gate !== undefined) checks.push({ what: 'gate', ok: true, detail: `the output loads ${gate} as its first statement, before any other module` });
   const fromGrants = resolveFromGrants(payload);
@@ -93,7 +100,8 @@ function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | un
     landlock = declarationSource === 'manifest' ? planLandlock(resolved) : undefined;
     landlockSource = declarationSource === 'manifest' ? 'computed' : 'none';
   }
-  return { declaration, declarationSource, grants: payload.grants, onViolation: payload.onViolation, unsupported: payload.unsupported, filters, landlock, landlockSource, checks };
+  const landlockWords = landlock === undefined ? undefined : describePlan(landlock as LandlockPlan, placeholders, isFile);
+  return { declaration, declarationSource, grants: payload.grants, onViolation: payload.onViolation, unsupported: payload.unsupported, filters, landlock, landlockSource, landlockWords, checks };
 }
 
 function resolveFromGrants(payload: EmbeddedPayload): ResolvedCapabilities {
@@ -128,7 +136,7 @@ function formatReport(bundle: string, report: Report, index: number | undefined,
   lines.push('  filters:');
   for (const [arch, filter] of Object.entries(report.filters)) lines.push(`    ${arch.padEnd(8)} sha256 ${filter.sha256}  ${filter.instructions} instructions (first stage ${filter.stage1Sha256.slice(0, 16)}…)`);
   lines.push(`  landlock${report.landlockSource === 'computed' ? " (computed from the manifest's declaration; the bundle embeds no plan)" : ''}:`);
-  lines.push(...formatPlan(report.landlock).map((line) => `    ${line}`));
+  lines.push(...(report.landlockWords === undefined ? ['(none embedded; no manifest to compute it from)'] : [report.landlockWords.denies, ...report.landlockWords.rules.map((rule) => rule.says)]).map((line) => `    ${line}`));
   lines.push('  verification:');
   for (const check of report.checks) lines.push(`    ${check.ok ? out('green', 'ok      ') : out('red', 'MISMATCH')} ${check.what}: ${check.detail}`);
   const bad = report.checks.filter((check) => !check.ok).length;
@@ -136,11 +144,16 @@ function formatReport(bundle: string, report: Report, index: number | undefined,
   return `${lines.join('\n')}\n`;
 }
 
-function formatPlan(plan: unknown): string[] {
-  if (plan === undefined) return ['(none embedded; no manifest to compute it from)'];
-  const p = plan as { handledFs?: string[]; handledNet?: string[]; scoped?: string[]; paths?: Array<{ path: string; access: string[]; from: string }>; ports?: Array<{ port: number; access: string[]; from: string }>; mode?: string };
-  const lines = [`handled: fs [${(p.handledFs ?? []).join(' ')}], net [${(p.handledNet ?? []).join(' ')}], scoped [${(p.scoped ?? []).join(' ')}]; mode ${p.mode ?? '?'}`];
-  for (const rule of p.paths ?? []) lines.push(`path ${rule.path}: ${rule.access.join(' ')} (${rule.from})`);
-  for (const rule of p.ports ?? []) lines.push(`port ${rule.port}: ${rule.access.join(' ')} (${rule.from})`);
-  return lines;
+const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+
+/**
+ * The placeholders' values for the built program `bundle`: its directory is the output's (a gate
+ * beside it is loaded from there too); `{node}` and `{interpreter}` are the Node running syscage,
+ * as the program's Node is not known before it runs.
+ */
+function placeholdersFor(bundle: string): LandlockPlaceholders {
+  const dir = dirname(realPath(bundle));
+  const node = realPath(process.execPath);
+  const interpreter = readInterpreter(node);
+  return { ...programPlaceholders(dir), loader: loaderDirs(dir), node, ...(interpreter === undefined ? {} : { interpreter }), 'extra-ca-certs': process.env['NODE_EXTRA_CA_CERTS'] || undefined };
 }

@@ -1,10 +1,10 @@
 /**
  * Finds what `syscage exec` will run: the executable on PATH (as execvp would), whether it is
- * Node (by name, or `--node`), its Node major (asking `COMMAND --version` only when it is Node),
- * and for a `#!` script its interpreter. Refusals here are usage errors: nothing has run yet.
+ * Node (by name, or `--node`), its Node major (syscage's own when it is the same Node, else asking
+ * `COMMAND --version`, only when it is Node), and for a `#!` script its interpreter. Refusals here
+ * are usage errors: nothing has run yet.
  */
 
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants, openSync, readSync, closeSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { NODE_MAJORS, type NodeMajor } from '@syscage/core';
@@ -48,10 +48,13 @@ export function resolveCommand(name: string, nodeFlag: NodeMajor | undefined): R
   return { name, file, interpreters, isNode, nodeMajor };
 }
 
-/** `COMMAND --version` → its major, when it is one syscage measured. */
+/**
+ * Its major, when it is one syscage measured: this process's own when the command is the Node
+ * running syscage (the same file), else from `COMMAND --version` (a process start, tens of ms).
+ */
 function detectNodeMajor(file: string): NodeMajor | undefined {
   try {
-    const version = execFileSync(file, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const version = realpathSync(file) === realpathSync(process.execPath) ? process.version : process.getBuiltinModule('node:child_process').execFileSync(file, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_OPTIONS: '' } });
     const major = Number(/^v(\d+)\./.exec(version.trim())?.[1]);
     return (NODE_MAJORS as readonly number[]).includes(major) ? (major as NodeMajor) : undefined;
   } catch {

@@ -5,15 +5,15 @@
  * dynamic loader, ld.so.cache, the library directories), and reading /proc/self, through which the
  * runtime confirms the seccomp filter it installs after Landlock (same pid after the exec: the
  * command's own directory). Placeholders are filled for the command,
- * not for syscage's own process: `{node}` is the command's Node, `{program}` the real directory of
- * the script it runs (without its hidden entries: the runtime's programReadPaths), `{modules}` and `{package-json}` the node_modules directories and package.json
- * files in it and above it, `{interpreter}` the command's ELF interpreter.
+ * not for syscage's own process: `{node}` is the command's Node, `{program}`, `{modules}` and
+ * `{package-json}` those of the script it runs (placeholders.ts), `{interpreter}` the command's ELF
+ * interpreter.
  */
 
-import { realpathSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { EXEC_START_PATHS, planLandlock, type LandlockPathRule, type LandlockPlan, type ResolvedCapabilities } from '@syscage/core';
-import { allButProcesses, programReadPaths, readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
+import { allButProcesses, readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
+import { programPlaceholders, realPath } from '../placeholders.ts';
 import type { ResolvedCommand } from './command.ts';
 
 /** The plan and its placeholder values. */
@@ -46,22 +46,9 @@ export function planExecLandlock(resolved: ResolvedCapabilities, command: Resolv
       interpreter,
       'all-but-processes': allButProcesses(),
       ...(command.isNode ? { node: runs } : {}),
-      ...(program === undefined ? {} : { program: programReadPaths(program), modules: above(program).map((dir) => join(dir, 'node_modules')), 'package-json': above(program).map((dir) => join(dir, 'package.json')) }),
+      ...(program === undefined ? {} : programPlaceholders(program)),
     },
   };
-}
-
-/** `dir` and every directory above it, as the runtime fills `{modules}` and `{package-json}`. */
-function above(dir: string): string[] {
-  return dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))];
-}
-
-function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 /** The script a Node command line runs: its first argument that is not an option (or an option's value). */
