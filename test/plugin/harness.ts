@@ -47,7 +47,7 @@ export function runProgram(file: string, args: readonly string[], options: { nod
  */
 export function gateOf(file: string): string | undefined {
   const code = readFileSync(file, 'utf8');
-  const first = /^(?:#![^\n]*\n)?(?:\s+|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"']+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"']+\.syscage\.cjs)\4\s*\))/.exec(code);
+  const first = /^(?:#![^\n]*\n)?(?:\s|\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"']+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"']+\.syscage\.cjs)\4\s*\))/.exec(code);
   const specifier = first?.[3] ?? first?.[5];
   return specifier === undefined ? undefined : join(dirname(file), specifier);
 }

@@ -36,7 +36,7 @@ export interface ManifestSummary {
 const CALL = /applyPrecompiled[\w$]*\)?\(\s*\{/g;
 
 /** The output's first statement, when it loads a gate: after a `#!` line, comments and `'use strict'`. */
-const GATE_FIRST = /^(?:#![^\n]*\n)?(?:\s+|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.cjs)\4\s*\))/;
+const GATE_FIRST = /^(?:#![^\n]*\n)?(?:\s|\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.cjs)\4\s*\))/;
 
 /** A built output as `inspect` and `disasm` read it. */
 export interface BundleText {

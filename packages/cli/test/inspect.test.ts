@@ -90,6 +90,13 @@ describe('inspect', () => {
     expect(run.stdout).toContain('from the grants; no manifest beside the bundle');
   });
 
+  it('reads a file of many comments without a gate quickly (webpack runtime chunks start so)', async () => {
+    const chunk = join(dir, 'runtime.js');
+    writeFileSync(chunk, `${'/******/ '.repeat(4000)}\n${' '.repeat(20000)}(() => {})();\n`);
+    const run = await runCli(['inspect', chunk]);
+    expect([run.code, run.stderr]).toEqual([1, `syscage: ${chunk} has no syscage loader: it was not built with @syscage/plugin, or its entry declares no sandbox.\n`]);
+  });
+
   it('refuses a file without a loader', async () => {
     const plain = join(dir, 'plain.js');
     writeFileSync(plain, 'console.log(1);\n');
