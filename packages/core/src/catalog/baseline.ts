@@ -27,7 +27,6 @@
  */
 
 import {
-  AT_EMPTY_PATH,
   CLONE_NAMESPACES,
   CLONE_PTRACE,
   CLONE_THREAD_FLAGS,
@@ -136,11 +135,7 @@ const COMMON: readonly CatalogRule[] = [
   ...plain('glibc\'s fstat() is newfstatat(fd, "", AT_EMPTY_PATH); glibc also stats by path when it loads a time zone (TZ set) and in ttyname (a terminal on stdio), so stat by path is no capability of its own (Landlock does not check it either: README, "Security model and limits")', 'newfstatat'),
   ...plain('gathered reads on descriptors the process already holds: fs.readv, fs.readvSync and filehandle.readv without a position (with one they are preadv, fs.read). The same reach as read(2) on the same descriptor; not in the measured workloads, which never call readv without a position', 'readv'),
   ...plain('libuv asks what kind of socket its stdio are (uv_guess_handle: a Node parent passes socketpairs); process.report reads the same', 'getsockname', 'getsockopt'),
-  {
-    syscall: 'statx',
-    when: [{ arg: 2, width: 32, op: 'flags_set', flags: AT_EMPTY_PATH }],
-    why: "libuv's async fstat (fs.promises.readFile) is statx(fd, \"\", AT_EMPTY_PATH); stat by path stays fs.read",
-  },
+  ...plain("libuv's stat: its fstat (fs.promises.readFile) is statx(fd, \"\", AT_EMPTY_PATH), and Node's module loader stats by path to resolve every require() and import() made after the sandbox point (a CommonJS program's chunks and packages, any dynamic import), so a declaration without fs.read would kill a program that loads its own code. Stat by path reaches no more than newfstatat above (metadata, not contents; Landlock does not check it)", 'statx'),
   ...OPEN_READ_ONLY.filter((rule) => rule.syscall === 'openat'),
   ...plain('ICU finds the time zone by resolving /etc/localtime on first Date formatting (http Date headers too); readlinkat is the only form on aarch64 (a policy is the same for every architecture, so x86_64 gets it too)', 'readlink', 'readlinkat'),
   {
