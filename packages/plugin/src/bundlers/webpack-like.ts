@@ -256,7 +256,9 @@ export function webpackLikeHook(state: BuildState, framework: 'webpack' | 'rspac
           if (main === undefined) continue;
           const report = state.reportOutput(entry, resolve(compilation.outputOptions.path ?? base, main), { graph: () => graph, chunksOutside: chunksOutside(entrypoint, main), format });
           const gatePath = join(dirname(main), report.gate.fileName);
-          for (const file of entrypoint.getFiles().filter((f) => OUTPUT_SCRIPT.test(f))) gateAsset(compilation, api, file, gatePath, format);
+          // The entry chunk is the file Node runs; it loads the entrypoint's other initial files
+          // (a runtime chunk, shared by several entries) after its first statement, the gate.
+          gateAsset(compilation, api, main, gatePath, format);
           compilation.emitAsset(gatePath, new api.sources.RawSource(report.gate.source));
           if (report.manifest) compilation.emitAsset(join(dirname(main), report.manifest.fileName), new api.sources.RawSource(report.manifest.source));
           for (const finding of report.findings) (report.fatal ? compilation.errors : compilation.warnings).push(new api.WebpackError(finding.message));
