@@ -238,7 +238,9 @@ const modules = define(['fs.read'], {
  * the implicit read set leaves readable, stays a case without a denial.
  */
 const NOT_LANDLOCK = 'resolving a link or a path is not a Landlock right (readlink and realpath walk paths; they open nothing)';
+const STAT_BASELINE = "stat by path is in the baseline (newfstatat, statx): Node's module loader stats every require() and import() made after the sandbox point, and Landlock does not check metadata";
 const notDenied = new Map([
+  ...['fs.statSync', 'fs.stat.callback', 'fs.promises.stat', 'fs.statSync.bigint', 'fs.lstatSync.symlink', 'fs.promises.lstat', 'fs.lstat.callback'].map((name) => /** @type {const} */ ([name, STAT_BASELINE])),
   ['fs.readFileSync.proc-self-status', "/proc/self is in the implicit read set (process.memoryUsage() and friends read it)"],
   ['fs.readFileSync.enoent', 'a missing file answers ENOENT before Landlock is asked, declared or not'],
   ...['fs.realpathSync.native', 'fs.realpathSync', 'fs.promises.realpath', 'fs.readlinkSync', 'fs.promises.readlink', 'fs.realpath.callback', 'fs.realpath.native.callback', 'fs.readlink.callback'].map((name) => /** @type {const} */ ([name, NOT_LANDLOCK])),
