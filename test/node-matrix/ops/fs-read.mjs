@@ -239,7 +239,11 @@ const modules = define(['fs.read'], {
  */
 const NOT_LANDLOCK = 'resolving a link or a path is not a Landlock right (readlink and realpath walk paths; they open nothing)';
 const STAT_BASELINE = "stat by path is in the baseline (newfstatat, statx): Node's module loader stats every require() and import() made after the sandbox point, and Landlock does not check metadata";
+const GLOB_SWALLOWS = "fs.glob answers no match where Landlock refuses to list a directory (it swallows the EACCES of readdir), and its stat of the pattern's base is the baseline's";
+const BLOB_METADATA = "the blob is made from the file's metadata (stat, the baseline's); reading it fails where Landlock refuses the open, but with a DOMException (NotReadableError) that carries no errno";
 const notDenied = new Map([
+  ...['fs.globSync', 'fs.promises.glob', 'fs.glob.callback'].map((name) => /** @type {const} */ ([name, GLOB_SWALLOWS])),
+  ...['fs.openAsBlob', 'fs.openAsBlobSync'].map((name) => /** @type {const} */ ([name, BLOB_METADATA])),
   ...['fs.statSync', 'fs.stat.callback', 'fs.promises.stat', 'fs.statSync.bigint', 'fs.lstatSync.symlink', 'fs.promises.lstat', 'fs.lstat.callback'].map((name) => /** @type {const} */ ([name, STAT_BASELINE])),
   ['fs.readFileSync.proc-self-status', "/proc/self is in the implicit read set (process.memoryUsage() and friends read it)"],
   ['fs.readFileSync.enoent', 'a missing file answers ENOENT before Landlock is asked, declared or not'],
