@@ -1,9 +1,8 @@
 /**
  * The `entries` option keyed by a bin file reached through a linked `node_modules` directory, as
  * pnpm, npm/yarn workspaces and `npm link` install packages. The bundlers hand the plugin the
- * module's real path, and the plugin looks the key up unresolved, so today the entry is built
- * without its gate and without a warning: the CLI runs unsandboxed. (The suite's own builds use a
- * copied package, where the key is the real path.) `it.fails` until the plugin resolves the keys.
+ * module's real path; the plugin resolves each key's links too, so the output is gated (it was
+ * once built without its gate and without a warning: the CLI ran unsandboxed).
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,7 @@ writeFileSync(join(project, 'docs/a.md'), '# a\n');
 symlinkSync(fileURLToPath(new URL('../node_modules/marked', import.meta.url)), join(project, 'node_modules/marked'));
 
 describe.each(BUNDLER_NAMES)('%s: entries keyed by node_modules/marked/bin/marked.js, node_modules/marked a link', (bundler) => {
-  it.fails('puts the gate in front of the output', async () => {
+  it('puts the gate in front of the output', async () => {
     const file = await buildCli(bundler, { project, entry: 'node_modules/marked/bin/marked.js', declaration: { fs: { read: ['./docs'] } }, outfile: `dist/${bundler}/marked.mjs`, format: 'esm', external: [] });
     expect(gateOf(file)).toBe(`${file}.syscage.mjs`);
   });

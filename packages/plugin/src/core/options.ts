@@ -4,7 +4,7 @@
  * `entries` are validated later, with everything else a declaration goes through.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUPPORTED_ARCHES, SyscageError, type ArchName, type Capabilities, type SourceLocation } from '@syscage/core';
@@ -84,9 +84,13 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
   const config = options.entries === undefined ? undefined : configCaller(new Error().stack ?? '');
   for (const [path, declaration] of Object.entries(options.entries ?? {})) {
     const id = isAbsolute(path) ? path : resolve(root, path);
-    entries.set(id, declaration);
-    const place = config && placeOfKey(config, path, root);
-    if (place) entryPlaces.set(id, place);
+    // Bundlers name a module by its real path: a key through a linked directory (a workspace's or
+    // pnpm's node_modules) must match that too, or the entry would be built without its sandbox.
+    for (const key of new Set([id, realOrSame(id)])) {
+      entries.set(key, declaration);
+      const place = config && placeOfKey(config, path, root);
+      if (place) entryPlaces.set(key, place);
+    }
   }
   return Object.freeze({
     entries,
@@ -97,6 +101,15 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
     manifest: options.manifest ?? true,
     root,
   });
+}
+
+/** `path` with its links resolved, or `path` itself when it does not exist (yet). */
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The plugin's own code (its `src/` or built `dist/` directory): frames inside it are not the caller's. */
