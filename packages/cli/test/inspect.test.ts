@@ -49,6 +49,9 @@ describe('inspect', () => {
     expect(run.stdout).toContain('denies executing programs, creating device nodes, writing, creating, moving and removing files, listing directories, reading files, binding TCP ports, connecting to TCP ports, except where a rule below allows it;');
     expect(run.stdout).toContain(`ok       gate: the output loads ${bundle}.syscage.mjs as its first statement, before any other module`);
     expect(run.stdout).toContain('verified: the embedded sandbox is what its declaration compiles to.');
+    expect(run.stdout).toContain('  not scoped by the kernel (README, "Security model and limits"):\n    metadata by path (existence, size, mode, times of any file: stat) is readable everywhere; Landlock does not check it\n');
+    expect(run.stdout).toContain('    a TCP port list allows that port on every host\n');
+    expect(run.stdout).not.toContain('UDP datagrams');
   });
 
   it("resolves the implicit read set for the program's location: its directory is the output's", async () => {

@@ -15,6 +15,7 @@ import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
 import { Command } from 'commander';
 import { findPayloads, looksLikeBundle, readBundle, readManifest, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
 import { EXIT, failure } from '../exit-codes.ts';
+import { limitsOf } from '../limits.ts';
 import { out, printJson, toJson } from '../output.ts';
 import { declarationFromGrants } from '../grants.ts';
 import { describePlan, type PlanWords } from '../landlock-words.ts';
@@ -38,6 +39,8 @@ interface Report {
   readonly landlockSource: 'embedded' | 'computed' | 'none';
   /** The plan in words, its placeholders filled for the program's location. */
   readonly landlockWords: PlanWords | undefined;
+  /** What the kernel cannot scope for this sandbox, in words (see limits.ts). */
+  readonly limits: readonly string[];
   readonly checks: readonly Check[];
 }
 
@@ -101,7 +104,7 @@ function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | un
     landlockSource = declarationSource === 'manifest' ? 'computed' : 'none';
   }
   const landlockWords = landlock === undefined ? undefined : describePlan(landlock as LandlockPlan, placeholders, isFile);
-  return { declaration, declarationSource, grants: payload.grants, onViolation: payload.onViolation, unsupported: payload.unsupported, filters, landlock, landlockSource, landlockWords, checks };
+  return { declaration, declarationSource, grants: payload.grants, onViolation: payload.onViolation, unsupported: payload.unsupported, filters, landlock, landlockSource, landlockWords, limits: limitsOf(payload.grants), checks };
 }
 
 function resolveFromGrants(payload: EmbeddedPayload): ResolvedCapabilities {
@@ -137,6 +140,8 @@ function formatReport(bundle: string, report: Report, index: number | undefined,
   for (const [arch, filter] of Object.entries(report.filters)) lines.push(`    ${arch.padEnd(8)} sha256 ${filter.sha256}  ${filter.instructions} instructions (first stage ${filter.stage1Sha256.slice(0, 16)}…)`);
   lines.push(`  landlock${report.landlockSource === 'computed' ? " (computed from the manifest's declaration; the bundle embeds no plan)" : ''}:`);
   lines.push(...(report.landlockWords === undefined ? ['(none embedded; no manifest to compute it from)'] : [report.landlockWords.denies, ...report.landlockWords.rules.map((rule) => rule.says)]).map((line) => `    ${line}`));
+  lines.push('  not scoped by the kernel (README, "Security model and limits"):');
+  lines.push(...report.limits.map((limit) => `    ${limit}`));
   lines.push('  verification:');
   for (const check of report.checks) lines.push(`    ${check.ok ? out('green', 'ok      ') : out('red', 'MISMATCH')} ${check.what}: ${check.detail}`);
   const bad = report.checks.filter((check) => !check.ok).length;
