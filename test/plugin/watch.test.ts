@@ -81,7 +81,7 @@ describe('the Vite dev server', () => {
     const { codes, warnings } = await serveInDevServer(app, '/src/main.js', [{ ssr: true }, { ssr: false }, { ssr: true }]);
     for (const code of codes) {
       expect(code).toMatch(/sandbox\)?\(\{ fs: \{ read: true \} \}\)/);
-      expect(code).not.toContain('virtual-loader');
+      expect(code).not.toContain('applied by the gate');
     }
     expect(counters()).toEqual(before);
     expect(warnings.filter((w) => w.includes('syscage'))).toEqual([DEV_SERVER_NOTE]);

@@ -1,5 +1,5 @@
 /**
- * The entry a built program's injected loader calls: `applyPrecompiled()` takes the filters the
+ * The entry a built program's gate calls: `applyPrecompiled()` takes the filters the
  * plugin compiled at build time (base64, per architecture) and applies them exactly as `sandbox()`
  * would, without loading the compiler. Exported as `@syscage/runtime/loader`.
  */

@@ -1,6 +1,6 @@
 /**
  * What one plugin instance knows across a build (and a watch session): the resolved options, the
- * entries the bundler's configuration lists, the sandboxed entries and their loader modules, and
+ * entries the bundler's configuration lists, the sandboxed entries (and which of them this build saw and gated), and
  * what to write and report once an entry's output file is known. Bundler-agnostic: the glue in
  * `bundlers/` feeds it bundler facts and carries its answers back.
  */
@@ -106,7 +106,8 @@ export class BuildState {
   }
 
   /**
-   * Transforms one module (see `transformModule`), remembering its loader.
+   * Transforms one module (see `transformModule`), remembering a sandboxed entry and that this
+   * build saw it (see {@link checkAllGated}).
    * @param isEntry What the bundler itself says about `id`, when it can.
    * @param hostParse The bundler's own parser, when it has one (see the scanner's `HostParse`).
    */
@@ -114,7 +115,6 @@ export class BuildState {
     const key = cleanId(id);
     const entryNow = isEntry ?? this.isEntry(key);
     const last = this.#lastResult.get(key);
-    if (last !== undefined && last.code === code && last.isEntry === entryNow) return last.out;
     if (last !== undefined && last.code === code && last.isEntry === entryNow) {
       if (last.out) this.#seen.add(last.out.entry.id);
       return last.out;

@@ -40,7 +40,7 @@ export interface CompiledDeclaration {
   readonly landlock: LandlockPlan;
 }
 
-/** The argument of `applyPrecompiled()` (`@syscage/runtime/loader`), as the loader module embeds it. */
+/** The argument of `applyPrecompiled()` (`@syscage/runtime/loader`), as the gate module embeds it. */
 export type PrecompiledPayload = PrecompiledSandbox;
 
 function toFilter(bytes: Uint8Array): ArchFilter {
