@@ -99,13 +99,15 @@ export function describeNodeBehaviour(majors: readonly NodeMajor[], ctx: SuiteCo
     // start (rings left, or no Landlock domain where the marker claims one), or it starts without a
     // ring; never a sandboxed program that holds one. (fs.read:
     // libuv's async fstat is a statx, which the baseline lacks.)
-    for (const env of [{ UV_USE_IO_URING: '1' }, { SYSCAGE_REEXEC: '1' }]) {
-      const name = Object.keys(env).map((key) => `${key}=1`).join('');
+    // A marker naming a descriptor that is no Landlock ruleset (standard error; a stray file) refuses too.
+    for (const env of [{ UV_USE_IO_URING: '1' }, { SYSCAGE_REEXEC: '1' }, { SYSCAGE_REEXEC: '1:landlock=1:layer=2' }, { SYSCAGE_REEXEC: '1:landlock=1:layer=9' }]) {
+      const name = Object.entries(env).map(([key, value]) => `${key}=${value}`).join('');
       it(`kill mode, {fs.read} with ${name}: refuses to start, or starts without a ring`, async () => {
         const { run, rings } = await runAndInspect(ctx, major, ['fs.read'], 'kill', [{ id: 'fs-async', kind: 'fs-async' }], env);
+        if (name.includes('layer=')) expect(run.ready).toBeUndefined();
         if (run.ready === undefined) {
           expect(run.ended).toBe('exit:1');
-          expect(run.stderr).toMatch(/^syscage: .*(io_uring|restarted inside the Landlock domain)/);
+          expect(run.stderr).toMatch(/^syscage: .*(io_uring|restarted inside the Landlock domain|restarted with a Landlock layer on descriptor \d+, which is not one)/);
         } else {
           expect(rings).toEqual({ fds: 0, maps: 0, sqpollThreads: 0 });
         }

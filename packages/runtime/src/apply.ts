@@ -11,13 +11,13 @@ import { bindSelfPid } from '@syscage/core/self-pid';
 import { TSYNC_ABI } from '@syscage/core/landlock-rights';
 import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
-import { readInterpreter } from './ffi.ts';
+import { loadFfi, readInterpreter } from './ffi.ts';
 import { findIoUringFds } from './io-uring.ts';
-import { allButProcesses, landlockAbi, missingRights, programReadPaths, restrictsAnything, restrictLandlock, type LandlockPlaceholders } from './landlock.ts';
+import { allButProcesses, landlockAbi, missingRights, prepareRuleset, programReadPaths, restrictsAnything, restrictLandlock, restrictWithRuleset, type LandlockPlaceholders } from './landlock.ts';
 import { readSeccompStatus } from './proc-status.ts';
 import { disableCompileCache } from './compile-cache.ts';
 import { dropPrivileges } from './privileges.ts';
-import { REEXEC_ENV, reexecSelf, takeReexecMarker } from './reexec.ts';
+import { REEXEC_ENV, reexecSelf, takeReexecMarker, type ReexecMarker } from './reexec.ts';
 import { installFilter } from './seccomp.ts';
 import { softDenialHint, violationHint } from './violation.ts';
 
@@ -169,7 +169,7 @@ export function applySandbox(prepared: PreparedSandbox): void {
   // Node's compile cache would write at exit where the declaration cannot (compile-cache.ts).
   const compileCache = disableCompileCache(prepared.grants, prepared.landlock);
   const restart = rings.length > 0 || privileges.dropped.length > 0 || (marker === undefined && compileCache.needsRestart);
-  const landlock = marker === undefined ? enterLandlock(prepared.landlock, stage1, restart) : restartedLandlock(prepared.landlock, marker.landlockAbi);
+  const landlock = marker === undefined ? enterLandlock(prepared.landlock, stage1, restart) : restartedLandlock(prepared.landlock, marker);
   const filter = prepared.filter(arch);
   if (filter === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no filter for ${arch}.`, hint: `Rebuild with ${arch} among the plugin's arches.` });
   installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch });
@@ -202,24 +202,50 @@ function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | unde
   // Executing node is kept only for a restart (below ABI 8 there always is one once in the domain).
   const result = restrictLandlock(restart || !allThreads ? plan : withoutRestartRights(plan), { allThreads, placeholders });
   const status = { abi, applied: result.applied, widened: result.widened.map((w) => w.right) };
-  if (restart || (result.applied && !allThreads)) reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0 });
+  if (restart || (result.applied && !allThreads)) {
+    // The layer the restarted image stacks is built here and kept open across execve: entering
+    // it there takes no path lookups.
+    const layer = result.applied ? executeLayer(plan, abi) : undefined;
+    reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0, nextLayer: layer && prepareRuleset(layer, { placeholders }) });
+  }
   return status;
 }
 
 /**
  * The Landlock state of a restarted process: every thread entered the domain before the restart.
- * The main thread enters it once more (the same rules, under a millisecond): should the restart
- * marker have come from the environment instead of a restart, the main thread and every thread
- * it starts from now on are still inside. A marker without the domain the plan needs refuses.
+ * The main thread stacks one more layer, the plan less executing node (withoutRestartRights): the
+ * ruleset the first image built for it and kept open across execve (the marker names its
+ * descriptor; entering it takes no path lookups), else the rules built again. Should the marker
+ * have come from the environment instead of a restart, the main thread and every thread it starts
+ * from now on are still inside a domain, and a descriptor that is not a ruleset refuses. A marker
+ * without the domain the plan needs refuses.
  */
-function restartedLandlock(plan: LandlockPlan | undefined, markedAbi: number): LandlockStatus | undefined {
+function restartedLandlock(plan: LandlockPlan | undefined, marker: ReexecMarker): LandlockStatus | undefined {
   if (plan === undefined) return undefined;
   const abi = landlockAbi();
   const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
   if (!restrictsAnything(plan, abi)) return { abi, applied: false, widened };
-  if (markedAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
+  if (marker.landlockAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
+  if (marker.nextLayer !== undefined) {
+    const errno = marker.nextLayer < 3 ? 9 /* EBADF */ : restrictWithRuleset(marker.nextLayer);
+    if (errno !== 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `The process was marked as restarted with a Landlock layer on descriptor ${marker.nextLayer}, which is not one (errno ${errno}).`, hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
+    return { abi, applied: true, widened };
+  }
   const result = restrictLandlock(withoutRestartRights(plan), { allThreads: false, quiet: true, placeholders });
   return { abi, applied: result.applied, widened };
+}
+
+/**
+ * The layer a restarted image stacks on the first: it handles only executing files and grants it
+ * where `plan` does, less node and its interpreter (what only the restart needed). Stacked, it
+ * takes exactly what {@link withoutRestartRights} takes away, with a rule per executable path
+ * instead of one per path of the plan. Undefined when the plan does not handle executing.
+ */
+function executeLayer(plan: LandlockPlan, abi: number): LandlockPlan | undefined {
+  if (!plan.handledFs.includes('execute')) return undefined;
+  const paths = withoutRestartRights(plan).paths.filter((rule) => rule.access.includes('execute')).map((rule) => ({ ...rule, access: ['execute' as const] }));
+  const layer: LandlockPlan = { ...plan, handledFs: ['execute'], handledNet: [], scoped: [], paths, ports: [], required: [] };
+  return restrictsAnything(layer, abi) ? layer : undefined;
 }
 
 /**
@@ -232,11 +258,14 @@ function withoutRestartRights(plan: LandlockPlan): LandlockPlan {
   return { ...plan, paths: plan.paths.map((rule) => (onlyForRestart(rule) ? { ...rule, access: rule.access.filter((right) => right !== 'execute') } : rule)) };
 }
 
-/** The values of the implicit read set's placeholders for this process (core's implicit.ts). */
+/**
+ * The values of the implicit read set's placeholders for this process (core's implicit.ts). Made
+ * from what the process already knows, without the module resolver (~1 ms a package): this
+ * module's own package, the native binding ffi.ts loaded, core where the runtime's dependencies sit.
+ */
 function placeholders(): LandlockPlaceholders {
   const { dirname } = process.getBuiltinModule('node:path');
   const { existsSync, realpathSync } = process.getBuiltinModule('node:fs');
-  const { createRequire } = process.getBuiltinModule('node:module');
   const real = (file: string | undefined): string | undefined => {
     try {
       return file === undefined ? undefined : realpathSync(file);
@@ -250,6 +279,34 @@ function placeholders(): LandlockPlaceholders {
     }
     return undefined;
   };
+  // This module's own package, only when it is @syscage/runtime: a copy a bundler inlined into a
+  // program would otherwise make the program's package (its whole project) readable.
+  const own = packageRoot(real(new URL(import.meta.url).pathname));
+  const runtime = own !== undefined && packageName(own) === '@syscage/runtime' ? own : undefined;
+  const main = real(process.argv[1]);
+  const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
+  const dirs = above(main && dirname(main));
+  return {
+    program: main && programReadPaths(dirname(main)),
+    loader: loaderPackages(runtime, real, packageRoot),
+    modules: dirs.map((dir) => `${dir}/node_modules`),
+    'package-json': dirs.map((dir) => `${dir}/package.json`),
+    'extra-ca-certs': process.env['NODE_EXTRA_CA_CERTS'] || undefined,
+    node: real(process.execPath),
+    interpreter: real(readInterpreter(process.execPath)),
+    'all-but-processes': allButProcesses(),
+  };
+}
+
+/**
+ * `{loader}`: what loading the runtime reads again after the restart. The runtime's package, the
+ * package of the native binding ffi.ts loaded (and, when it came through ffi-rs's own entry, ffi-rs
+ * and the platform packages it picks from), and @syscage/core, which the public API imports: found
+ * beside the runtime as npm, pnpm and a workspace place dependencies, else by the resolver.
+ */
+function loaderPackages(runtime: string | undefined, real: (file: string | undefined) => string | undefined, packageRoot: (file: string | undefined) => string | undefined): string[] {
+  const ffi = loadFfi();
+  const { createRequire } = process.getBuiltinModule('node:module');
   const require = createRequire(import.meta.url);
   const resolveReal = (id: string, from: NodeJS.Require = require): string | undefined => {
     try {
@@ -258,25 +315,16 @@ function placeholders(): LandlockPlaceholders {
       return undefined;
     }
   };
-  const ffiRs = resolveReal('ffi-rs');
-  // This module's own package, only when it is @syscage/runtime: a copy a bundler inlined into a
-  // program would otherwise make the program's package (its whole project) readable.
-  const own = packageRoot(real(new URL(import.meta.url).pathname));
-  const runtime = own !== undefined && packageName(own) === '@syscage/runtime' ? own : undefined;
-  const loader = [runtime, ...[resolveReal('@syscage/core'), ffiRs, ...platformBindings(require, resolveReal), ...platformBindings(ffiRs, resolveReal)].map(packageRoot)].filter((dir): dir is string => dir !== undefined);
-  const main = real(process.argv[1]);
-  const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
-  const dirs = above(main && dirname(main));
-  return {
-    program: main && programReadPaths(dirname(main)),
-    loader: [...new Set(loader)],
-    modules: dirs.map((dir) => `${dir}/node_modules`),
-    'package-json': dirs.map((dir) => `${dir}/package.json`),
-    'extra-ca-certs': process.env['NODE_EXTRA_CA_CERTS'] || undefined,
-    node: real(process.execPath),
-    interpreter: real(readInterpreter(process.execPath)),
-    'all-but-processes': allButProcesses(),
+  const besideRuntime = (name: string): string | undefined => {
+    if (runtime === undefined) return undefined;
+    const { existsSync } = process.getBuiltinModule('node:fs');
+    const found = [`${runtime}/node_modules/${name}`, `${runtime}/../../${name}`].find((dir) => existsSync(`${dir}/package.json`));
+    return found === undefined ? undefined : real(found);
   };
+  const core = besideRuntime('@syscage/core') ?? packageRoot(resolveReal('@syscage/core'));
+  const binding = packageRoot(real(ffi.file));
+  const throughFfiRs = ffi.source === 'ffi-rs' ? [packageRoot(resolveReal('ffi-rs')), ...platformBindings(resolveReal('ffi-rs'), resolveReal).map(packageRoot)] : [];
+  return [...new Set([runtime, core, binding, ...throughFfiRs].filter((dir): dir is string => dir !== undefined))];
 }
 
 /** The `name` in `dir`'s package.json, if it can be read. */
@@ -288,10 +336,10 @@ function packageName(dir: string): unknown {
   }
 }
 
-/** ffi-rs's platform packages seen from `from` (ours, or ffi-rs's file): the loader loads one of them directly. */
-function platformBindings(from: NodeJS.Require | string | undefined, resolveReal: (id: string, from: NodeJS.Require) => string | undefined): (string | undefined)[] {
+/** ffi-rs's platform packages seen from `from` (ffi-rs's file): its entry loads one of them. */
+function platformBindings(from: string | undefined, resolveReal: (id: string, from: NodeJS.Require) => string | undefined): (string | undefined)[] {
   if (from === undefined) return [];
-  const near = typeof from === 'string' ? process.getBuiltinModule('node:module').createRequire(from) : from;
+  const near = process.getBuiltinModule('node:module').createRequire(from);
   return ['gnu', 'musl'].map((libc) => resolveReal(`@yuuang/ffi-rs-linux-${process.arch}-${libc}`, near));
 }
 

@@ -44,6 +44,8 @@ export interface FfiInfo {
   readonly via: 'beside' | 'resolver' | 'require';
   /** Wall time of the load, in milliseconds. */
   readonly loadMs: number;
+  /** The file loaded: the native binary, or the module `require` loaded. */
+  readonly file: string;
 }
 
 /** The part of ffi-rs's native binding we use (identical in ffi-rs and its platform packages). */
@@ -93,9 +95,9 @@ function load(): Loaded {
   const started = nowMs();
   const failures: unknown[] = [];
   const platform = platformPackages();
-  const opened = ([binding, via]: [FfiBinding, FfiInfo['via']], source: string): Loaded => {
+  const opened = ([binding, via, file]: [FfiBinding, FfiInfo['via'], string], source: string): Loaded => {
     binding.open({ library: LIBRARY, path: '' });
-    return { binding, info: { source, via, loadMs: nowMs() - started } };
+    return { binding, info: { source, via, loadMs: nowMs() - started, file } };
   };
   // Our own optional dependency, its binary opened directly: no CommonJS loader. Then the CommonJS
   // way: ours, the copy next to ffi-rs (an install that skipped ours), ffi-rs's entry (which finds
@@ -116,7 +118,7 @@ function load(): Loaded {
   const candidates: Candidate[] = [...platform.map((name): Candidate => [name, fromUs]), ...platform.map((name): Candidate => [name, besideFfiRs]), ['ffi-rs', fromUs]];
   for (const [source, from] of candidates) {
     try {
-      return opened([from()(source) as FfiBinding, 'require'], source);
+      return opened([from()(source) as FfiBinding, 'require', from().resolve(source)], source);
     } catch (error) {
       failures.push(error);
     }
@@ -136,7 +138,7 @@ const DEPENDENCY_DIRS = ['../node_modules/', '../../../'];
  * `ffi-rs.linux-x64-gnu.node` as its `main`): found next to us, else through the ES module
  * resolver (`import.meta.resolve` is absent where a bundler copied this module into CommonJS).
  */
-function dlopenPackage(name: string): [FfiBinding, FfiInfo['via']] {
+function dlopenPackage(name: string): [FfiBinding, FfiInfo['via'], string] {
   const { existsSync } = process.getBuiltinModule('node:fs');
   const { fileURLToPath } = process.getBuiltinModule('node:url');
   const binary = `${name.slice(name.indexOf('/') + 1).replace('ffi-rs-', 'ffi-rs.')}.node`;
@@ -149,7 +151,7 @@ function dlopenPackage(name: string): [FfiBinding, FfiInfo['via']] {
   if (!file.endsWith('.node')) throw new Error(`${name} resolves to ${file}, not a native binary`);
   const module = { exports: {} as FfiBinding };
   process.dlopen(module, file);
-  return [module.exports, via];
+  return [module.exports, via, file];
 }
 
 /**

@@ -21,6 +21,7 @@ const PR_SET_NO_NEW_PRIVS = 38;
 const O_PATH = 0o10000000;
 const ENOSYS = 38;
 const EOPNOTSUPP = 95;
+const F_SETFD = 2;
 
 /** What {@link restrictLandlock} did. */
 export interface LandlockResult {
@@ -48,7 +49,7 @@ export interface RestrictOptions {
   readonly quiet?: boolean;
   /** Where relative paths start (default: the working directory). */
   readonly cwd?: string;
-  /** The placeholders' values, or a function computing them, called only when rules are added (it resolves packages: ~5 ms). */
+  /** The placeholders' values, or a function computing them, called only when rules are added. */
   readonly placeholders?: LandlockPlaceholders | (() => LandlockPlaceholders);
 }
 
@@ -167,6 +168,37 @@ export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): 
   if (abi === 0) return none;
   if (options.allThreads && abi < TSYNC_ABI) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `Restricting every thread at once needs Landlock ABI ${TSYNC_ABI}; this kernel has ${abi}.`, hint: 'Restrict the calling thread and re-execute instead.' });
   if (!restrictsAnything(plan, abi)) return none;
+  const { closeSync } = process.getBuiltinModule('node:fs');
+  const built = buildRuleset(plan, options, abi);
+  try {
+    const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
+    if (noNewPrivs.value !== 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `prctl(PR_SET_NO_NEW_PRIVS) failed with errno ${noNewPrivs.errno}.`, hint: 'Report this with your kernel version.' });
+    check(syscall(built.target.nrAddRule + 1 /* landlock_restrict_self */, built.target.ruleset, options.allThreads ? LANDLOCK_RESTRICT_SELF_TSYNC : 0), 'landlock_restrict_self');
+    return { abi, applied: true, allThreads: options.allThreads, widened, pathRules: built.pathRules, portRules: built.portRules };
+  } finally {
+    closeSync(built.target.ruleset);
+  }
+}
+
+/**
+ * Builds the ruleset of `plan` without entering it and returns its descriptor, open across
+ * execve: a layer the restarted image enters with {@link restrictWithRuleset}, without finding
+ * and opening its paths again. The kernel must support the plan (`restrictsAnything`).
+ */
+export function prepareRuleset(plan: LandlockPlan, options: Omit<RestrictOptions, 'allThreads' | 'quiet'>): number {
+  const abi = landlockAbi();
+  const { ruleset } = buildRuleset(plan, options, abi).target;
+  try {
+    inheritable(ruleset);
+    return ruleset;
+  } catch (error) {
+    process.getBuiltinModule('node:fs').closeSync(ruleset);
+    throw error;
+  }
+}
+
+/** Creates the ruleset of `plan` for Landlock ABI `abi` and adds its path and port rules. */
+function buildRuleset(plan: LandlockPlan, options: Omit<RestrictOptions, 'allThreads' | 'quiet'>, abi: number): { target: RulesetTarget; pathRules: number; portRules: number } {
   const handledFs = rightsMask(FS_RIGHTS, plan.handledFs, abi);
   const handledNet = rightsMask(NET_RIGHTS, plan.handledNet, abi);
   const scoped = rightsMask(SCOPE_RIGHTS, plan.scoped, abi);
@@ -178,17 +210,35 @@ export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): 
   attr.writeBigUInt64LE(BigInt(handledNet), 8);
   attr.writeBigUInt64LE(BigInt(scoped), 16);
   const ruleset = check(syscall(nr, attr, abi >= 6 ? 24 : abi >= 4 ? 16 : 8, 0), 'landlock_create_ruleset');
+  const target = { nrAddRule: nr + 1, ruleset, abi };
   try {
-    const target = { nrAddRule: nr + 1, ruleset, abi };
     const pathRules = addPathRules(plan, options, target, handledFs);
     const portRules = handledNet === 0 ? 0 : addPortRules(plan, target, handledNet);
-    const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
-    if (noNewPrivs.value !== 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `prctl(PR_SET_NO_NEW_PRIVS) failed with errno ${noNewPrivs.errno}.`, hint: 'Report this with your kernel version.' });
-    check(syscall(nr + 2, ruleset, options.allThreads ? LANDLOCK_RESTRICT_SELF_TSYNC : 0), 'landlock_restrict_self');
-    return { abi, applied: true, allThreads: options.allThreads, widened, pathRules, portRules };
-  } finally {
+    return { target, pathRules, portRules };
+  } catch (error) {
     process.getBuiltinModule('node:fs').closeSync(ruleset);
+    throw error;
   }
+}
+
+/**
+ * Enters the ruleset `fd` (from {@link prepareRuleset}, inherited across execve) on the calling
+ * thread and closes it. Returns 0, or the errno of a descriptor that is not a Landlock ruleset
+ * (left open: standard streams must survive the refusal that follows).
+ */
+export function restrictWithRuleset(fd: number): number {
+  const arch = findLoaderArch();
+  if (arch === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `syscage has no Landlock system call numbers for ${process.arch}.`, hint: 'Run on x64 or arm64.' });
+  const result = syscall(arch.nrLandlockCreateRuleset + 2, fd, 0);
+  if (result.value !== 0) return result.errno;
+  process.getBuiltinModule('node:fs').closeSync(fd);
+  return 0;
+}
+
+/** Clears close-on-exec on `fd`, so that it survives the restart. */
+function inheritable(fd: number): void {
+  const arch = findLoaderArch() as NonNullable<ReturnType<typeof findLoaderArch>>;
+  check(syscall(arch.nrFcntl, fd, F_SETFD, 0), 'fcntl(F_SETFD) on the next layer\'s ruleset');
 }
 
 /** The ruleset being filled. */
@@ -199,15 +249,16 @@ interface RulesetTarget {
 }
 
 /** Adds a path-beneath rule per existing path of `plan` (placeholders filled); returns how many. */
-function addPathRules(plan: LandlockPlan, options: RestrictOptions, target: RulesetTarget, handledFs: number): number {
+function addPathRules(plan: LandlockPlan, options: Pick<RestrictOptions, 'cwd' | 'placeholders'>, target: RulesetTarget, handledFs: number): number {
   const fs = process.getBuiltinModule('node:fs');
   const { resolve } = process.getBuiltinModule('node:path');
   let added = 0;
   // Rules granting nothing handled are left out before their paths are looked at (the implicit
-  // read set when reads are not handled): the placeholders resolve packages, ~5 ms.
+  // read set when reads are not handled): filling the placeholders reads the file system.
   const useful = plan.paths.filter((rule) => (rightsMask(FS_RIGHTS, rule.access as FsRight[], target.abi) & handledFs) !== 0);
   let placeholders: LandlockPlaceholders | undefined;
   const filled = (): LandlockPlaceholders | undefined => (placeholders ??= typeof options.placeholders === 'function' ? options.placeholders() : options.placeholders);
+  const beneath = Buffer.alloc(12); // struct landlock_path_beneath_attr, packed
   for (const rule of useful.flatMap((r) => resolvePaths(r.path, filled, options.cwd, resolve).map((path) => ({ ...r, path })))) {
     let fd: number;
     try {
@@ -223,7 +274,6 @@ function addPathRules(plan: LandlockPlan, options: RestrictOptions, target: Rule
       const rights = fs.fstatSync(fd).isDirectory() ? rule.access : rule.access.filter((r) => FILE_RIGHTS.includes(r));
       const allowed = rightsMask(FS_RIGHTS, rights as FsRight[], target.abi) & handledFs;
       if (allowed === 0) continue;
-      const beneath = Buffer.alloc(12); // struct landlock_path_beneath_attr, packed
       beneath.writeBigUInt64LE(BigInt(allowed), 0);
       beneath.writeInt32LE(fd, 8);
       check(syscall(target.nrAddRule, target.ruleset, LANDLOCK_RULE_PATH_BENEATH, beneath, 0), `landlock_add_rule(${rule.path})`);

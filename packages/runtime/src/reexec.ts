@@ -30,15 +30,17 @@ export const REEXEC_ENV = 'SYSCAGE_REEXEC';
 export interface ReexecMarker {
   /** The Landlock ABI the domain was entered with before the restart (0: none). */
   readonly landlockAbi: number;
+  /** The descriptor of the ruleset the restarted image stacks (landlock.ts `nextLayer`), if one was kept open for it. */
+  readonly nextLayer: number | undefined;
 }
 
 /** The marker when this process is the re-executed one (and removes it so children do not inherit it). */
 export function takeReexecMarker(): ReexecMarker | undefined {
   const value = process.env[REEXEC_ENV];
   delete process.env[REEXEC_ENV];
-  const match = value === undefined ? null : /^1(?::landlock=(\d+))?$/.exec(value);
+  const match = value === undefined ? null : /^1(?::landlock=(\d+)(?::layer=(\d+))?)?$/.exec(value);
   if (match === null) return undefined;
-  return { landlockAbi: Number(match[1] ?? 0) };
+  return { landlockAbi: Number(match[1] ?? 0), nextLayer: match[2] === undefined ? undefined : Number(match[2]) };
 }
 
 /** How to restart. */
@@ -47,6 +49,8 @@ export interface ReexecOptions {
   readonly stage1?: Uint8Array | undefined;
   /** The Landlock ABI of the domain the calling thread entered (0: none). */
   readonly landlockAbi: number;
+  /** An inheritable ruleset for the restarted image to stack (see {@link ReexecMarker.nextLayer}). */
+  readonly nextLayer?: number | undefined;
 }
 
 /** Installs `stage1` if given and replaces the process with a fresh start of itself. Does not return. */
@@ -58,7 +62,8 @@ export function reexecSelf(options: ReexecOptions): never {
   if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: true });
   keepIpcChannel();
   const args = [process.argv0, ...process.execArgv, ...process.argv.slice(1)];
-  const marker = options.landlockAbi > 0 ? `1:landlock=${options.landlockAbi}` : '1';
+  const layer = options.nextLayer === undefined ? '' : `:layer=${options.nextLayer}`;
+  const marker = options.landlockAbi > 0 ? `1:landlock=${options.landlockAbi}${layer}` : '1';
   return execveProcess(process.execPath, args, { ...process.env, [REEXEC_ENV]: marker });
 }
 

@@ -84,10 +84,10 @@ describe.each([20, 22, 24, 26])('Node %i', (major) => {
     });
   });
 
-  it('children inherit the domain, and only listed programs run', async () => {
-    const { code, outcome } = await run(major, { fs: { read: ['./data'] }, spawn: ['/bin/cat'] }, ['childReadIn', 'childReadOut', 'spawnUnlisted']);
+  it('children inherit the domain, and only listed programs run (node ran for the restart only)', async () => {
+    const { code, outcome } = await run(major, { fs: { read: ['./data'] }, spawn: ['/bin/cat'] }, ['childReadIn', 'childReadOut', 'spawnUnlisted', 'spawnNode', 'rulesetsOpen']);
     expect(code).toBe(0);
-    expect(outcome).toEqual({ childReadIn: { status: 0, denied: false }, childReadOut: { status: 1, denied: true }, spawnUnlisted: EACCES });
+    expect(outcome).toEqual({ childReadIn: { status: 0, denied: false }, childReadOut: { status: 1, denied: true }, spawnUnlisted: EACCES, spawnNode: EACCES, rulesetsOpen: 0 });
   });
 
   it('connects and listens on the declared TCP ports only', async () => {
