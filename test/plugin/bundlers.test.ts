@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities } from '@syscage/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLERS, type BuildOutput } from '../../packages/plugin/test/bundlers.ts';
-import { APP, countImports, embeddedPayloads, gateOf, makeScratch, runProgram } from './harness.ts';
+import { APP, countImports, embeddedPayloads, gateOf, makeScratch, programOf, runProgram } from './harness.ts';
 
 const ARCHES = ['x86_64', 'aarch64'] as const;
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -32,13 +32,16 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     let code: string;
     beforeAll(async () => {
       out = await bundler.build({ app: APP, entry: 'src/main.js', outDir: join(scratch, `${bundler.name}-${format}`), format });
-      code = readFileSync(out.file, 'utf8');
+      code = readFileSync(programOf(out.file) ?? out.file, 'utf8');
     }, 60_000);
 
-    it('loads its gate as the first statement, and applies exactly one payload', () => {
+    it('is a launcher whose program loads its gate as the first statement, and applies exactly one payload', () => {
+      const program = programOf(out.file) ?? '';
+      expect(program).toBe(out.file.replace(/(\.[cm]js)$/, '.program$1'));
       expect(gateOf(out.file)).toBe(`${out.file}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`);
       expect(embeddedPayloads(out.file)).toHaveLength(1);
-      expect(countImports(out.file, '@syscage/runtime/loader')).toBe(0);
+      expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
+      expect(countImports(program, '@syscage/runtime/loader')).toBe(0);
       expect(countImports(`${out.file}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`, '@syscage/runtime/loader')).toBe(1);
     });
 

@@ -42,10 +42,25 @@ export function runProgram(file: string, args: readonly string[], options: { nod
 }
 
 /**
+ * The program a launcher starts (see the plugin's core/gate.ts), as an absolute path, or
+ * undefined when `file` is no launcher (the output is the program).
+ */
+export function programOf(file: string): string | undefined {
+  const code = readFileSync(file, 'utf8');
+  if (!/^(?:#![^\n]*\n)?\/\/ Written by @syscage\/plugin: starts /.test(code)) return undefined;
+  const program = /launchPrecompiled\(.*, \{ self: (?:import\.meta\.url|__filename), program: ("\.\/[^"]+"), main: /.exec(code)?.[1];
+  if (program === undefined) throw new Error(`${file} is a launcher that names no program`);
+  return join(dirname(file), JSON.parse(program) as string);
+}
+
+/**
  * The gate an output loads as its first statement (after a `#!` line, comments and `'use strict'`),
- * as an absolute path, or undefined when its first statement loads none.
+ * as an absolute path, or undefined when its first statement loads none. For a launcher, the gate
+ * of the program it starts.
  */
 export function gateOf(file: string): string | undefined {
+  const program = programOf(file);
+  if (program !== undefined) return gateOf(program);
   const code = readFileSync(file, 'utf8');
   const first = /^(?:#![^\n]*\n)?(?:\s|\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"']+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"']+\.syscage\.cjs)\4\s*\))/.exec(code);
   const specifier = first?.[3] ?? first?.[5];
@@ -54,16 +69,24 @@ export function gateOf(file: string): string | undefined {
 
 /**
  * The payloads a built program applies: the gate's, when the output loads one first, followed by
- * every `applyPrecompiled(...)` call in the output itself (there should be none).
+ * every `applyPrecompiled(...)` call in the output itself (there should be none). For a launcher,
+ * those of the program it starts; the launcher's own payload must be the gate's.
  */
 export function embeddedPayloads(file: string): Array<{ grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string> }> {
+  const program = programOf(file);
+  if (program !== undefined) {
+    const launched = payloadsIn(readFileSync(file, 'utf8'), 'launchPrecompiled');
+    const applied = embeddedPayloads(program);
+    if (launched.length !== 1 || JSON.stringify(launched[0]) !== JSON.stringify(applied[0])) throw new Error(`${file} launches with another sandbox than its program's gate applies`);
+    return applied;
+  }
   const gate = gateOf(file);
   return [...(gate ? payloadsIn(readFileSync(gate, 'utf8')) : []), ...payloadsIn(readFileSync(file, 'utf8'))];
 }
 
 /** Every `applyPrecompiled(...)` call's literal argument in `code`, however a bundler printed or renamed it. */
-function payloadsIn(code: string): Array<{ grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string> }> {
-  return [...code.matchAll(/applyPrecompiled[\w$]*\)?\(\s*\{/g)].map((match) => {
+function payloadsIn(code: string, call = 'applyPrecompiled'): Array<{ grants: string[]; onViolation: string; filters: Record<string, string>; stage1: Record<string, string> }> {
+  return [...code.matchAll(new RegExp(`${call}[\\w$]*\\)?\\(\\s*\\{`, 'g'))].map((match) => {
     const open = (match.index ?? 0) + match[0].length - 1;
     let depth = 0;
     let end = open;

@@ -12,13 +12,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLERS, type Bundler } from '../../packages/plugin/test/bundlers.ts';
 import { CLI } from '../../packages/cli/test/run-cli.ts';
 import { runNode } from '../support/run-node.ts';
-import { REPO, embeddedPayloads, gateOf, otherNodes, runProgram } from './harness.ts';
+import { REPO, embeddedPayloads, gateOf, otherNodes, programOf, runProgram } from './harness.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'syscage-shapes-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -41,7 +42,12 @@ import cjsDep from 'dep-cjs';
 
 sandbox({ fs: { read: ['./logs'] } });
 
-if (process.argv[2] === 'env') {
+if (process.argv[2] === 'main') {
+  // The file this code runs from, as its stack names it (however the bundler spells import.meta or __filename).
+  const frame = (new Error().stack.split('\\n')[1] ?? '').trim().replace(/^at (?:.* \\()?(?:file:\\/\\/)?/, '');
+  const self = frame.replace(/:\\d+:\\d+\\)?$/, '');
+  console.log(self === process.argv[1] ? 'argv[1] names the running file' : \`argv[1] \${process.argv[1]}, running \${self}\`);
+} else if (process.argv[2] === 'env') {
   try {
     readFileSync('.env');
     console.log('env readable');
@@ -119,7 +125,8 @@ describe.each(SHAPES.map((shape) => [nameOf(shape), shape] as const))('%s', (_, 
     expect(embeddedPayloads(file).map((p) => p.grants)).toEqual([['fs.read']]);
     const names = readdirSync(outDir);
     const base = file.split('/').at(-1) ?? '';
-    expect(names.filter((n) => !n.startsWith(base)).filter((n) => !/\.chunk\.[cm]?js$/.test(n))).toEqual([]);
+    const program = programOf(file)?.split('/').at(-1);
+    expect(names.filter((n) => !n.startsWith(base) && n !== program).filter((n) => !/\.chunk\.[cm]?js$/.test(n))).toEqual([]);
     // No absolute path of the build machine (bundlers' own comments name modules relative to the working directory).
     const absolute = new RegExp(`(?<!\\.\\.)${root.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')}`);
     for (const n of names) expect(readFileSync(join(outDir, n), 'utf8')).not.toMatch(absolute);
@@ -127,6 +134,11 @@ describe.each(SHAPES.map((shape) => [nameOf(shape), shape] as const))('%s', (_, 
 
   it('runs, with its dependencies', async () => {
     expect(await run([])).toMatchObject({ code: 0, signal: null, stdout: 'ok hello esm-dep cjs-dep\n', stderr: '' });
+  });
+
+  it('is started by a launcher, as the main module', async () => {
+    expect(programOf(file)).toBe(file.replace(/(\.[cm]?js)$/, '.program$1'));
+    expect(await run(['main'])).toMatchObject({ code: 0, stdout: 'argv[1] names the running file\n' });
   });
 
   it.each(['write', 'write-cjs'])("stops a dependency's top-level %s (SIGSYS, no file)", async (action) => {
@@ -161,6 +173,28 @@ describe('a bundle built without the plugin that inlines the runtime and calls s
   });
 });
 
+describe('the first image, before the restart', () => {
+  // Under strace: every file the process opens, and its execve calls. Before the restart (the
+  // second execve of the first pid) the launcher reads no byte of the program and none of its
+  // dependencies; after it, the program runs as usual.
+  const shapes = SHAPES.filter((s) => s.depsExternal && !s.bundleRuntime && s.sideEffects === 'unset');
+  it.each(shapes.map((shape) => [nameOf(shape), shape] as const))('%s: opens neither the program nor a dependency', async (_, shape) => {
+    const project = projects[shape.sideEffects];
+    const { file } = await shape.bundler.build({ app: project, entry: 'src/main.js', outDir: join(project, 'dist', `first-image-${shape.bundler.name}-${shape.format}`), format: shape.format, bundleRuntime: false, external: ['dep-esm', 'dep-cjs'] });
+    const program = programOf(file) ?? '';
+    const log = join(mkdtempSync(join(root, 'strace-')), 'log');
+    const result = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve,openat', '-o', log, process.execPath, file], { cwd: project, encoding: 'utf8' });
+    expect([result.status, result.stdout]).toEqual([0, 'ok hello esm-dep cjs-dep\n']);
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const restart = lines.findIndex((line, i) => i > 0 && /^\d+ +execve\(/.test(line) && lines.slice(0, i).some((l) => /^\d+ +execve\(/.test(l)));
+    expect(restart).toBeGreaterThan(0);
+    const opened = (part: readonly string[]): string[] => part.flatMap((line) => /openat\([^"]*"([^"]+)"/.exec(line)?.[1] ?? []).map((path) => resolve(project, path));
+    const isProgramCode = (path: string): boolean => path === program || path.includes('/node_modules/dep-');
+    expect(opened(lines.slice(0, restart)).filter(isProgramCode)).toEqual([]);
+    expect(opened(lines.slice(restart)).filter(isProgramCode)).toContain(program);
+  });
+});
+
 describe('syscage inspect', () => {
   const shapes = SHAPES.filter((s) => s.bundleRuntime && s.depsExternal && s.sideEffects === 'false');
   it.each(shapes.map((shape) => [nameOf(shape), shape] as const))('%s: verifies the output through its gate', async (_, shape) => {
@@ -168,7 +202,9 @@ describe('syscage inspect', () => {
     const { file } = await shape.bundler.build({ app: project, entry: 'src/main.js', outDir: join(project, 'dist', `inspect-${shape.bundler.name}-${shape.format}`), format: shape.format, bundleRuntime: true, external: ['dep-esm', 'dep-cjs'] });
     const run = await runNode([CLI, 'inspect', file], { env: { NO_COLOR: '1' } });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`ok       gate: the output loads ${file}.syscage.${shape.format === 'esm' ? 'mjs' : 'cjs'} as its first statement`);
+    const gate = `${programOf(file)}`.replace(/\.program(\.[cm]?js)$/, '$1') + `.syscage.${shape.format === 'esm' ? 'mjs' : 'cjs'}`;
+    expect(run.stdout).toContain(`ok       launcher: the output applies the sandbox before reading ${programOf(file)}, then starts it as the main module`);
+    expect(run.stdout).toContain(`ok       gate: the program loads ${gate} as its first statement`);
     expect(run.stdout).toContain('verified: the embedded sandbox is what its declaration compiles to.');
   });
 });

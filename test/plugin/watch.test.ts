@@ -15,7 +15,7 @@ import { parseCount } from '../../packages/plugin/src/core/scan/scan.ts';
 import { DEV_SERVER_NOTE } from '../../packages/plugin/src/index.ts';
 import { BUNDLERS } from '../../packages/plugin/test/bundlers.ts';
 import { serveInDevServer } from '../../packages/plugin/test/dev-server.ts';
-import { APP, embeddedPayloads, locatedError, makeScratch } from './harness.ts';
+import { APP, embeddedPayloads, locatedError, makeScratch, programOf } from './harness.ts';
 
 const scratch = makeScratch();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -43,7 +43,7 @@ describe.each(BUNDLERS)('$name watch mode', (bundler) => {
       const afterFirst = counters();
       writeFileSync(join(app, 'src/sibling.js'), `${readFileSync(join(app, 'src/sibling.js'), 'utf8')}globalThis.touched = 'TOUCHED_SIBLING';\n`);
       await session.next();
-      expect(readFileSync(session.file, 'utf8')).toContain('TOUCHED_SIBLING');
+      expect(readFileSync(programOf(session.file) ?? session.file, 'utf8')).toContain('TOUCHED_SIBLING');
       expect(counters()).toEqual(afterFirst);
       expect(embeddedPayloads(session.file).map((p) => p.grants)).toEqual([['fs.read']]);
 
@@ -67,7 +67,7 @@ describe.each(BUNDLERS)('$name watch mode', (bundler) => {
       await expect(session.next()).rejects.toThrow(locatedError(bundler.name, 'src/sibling.js', lines + 1, 1, '`sandbox()` is declared in a module that is not an entry of this build'));
       writeFileSync(sibling, `${original}globalThis.touched = 'CLEAN_AGAIN';\n`);
       await session.next();
-      expect(readFileSync(session.file, 'utf8')).toContain('CLEAN_AGAIN');
+      expect(readFileSync(programOf(session.file) ?? session.file, 'utf8')).toContain('CLEAN_AGAIN');
     } finally {
       await session.close();
     }

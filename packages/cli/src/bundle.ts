@@ -1,6 +1,7 @@
 /**
- * Reads what a bundle built with `@syscage/plugin` embeds: the gate it loads as its first
- * statement (`<output>.syscage.mjs` or `.cjs` beside it), every `applyPrecompiled({...})` call's
+ * Reads what a bundle built with `@syscage/plugin` embeds: the program it launches when it is a
+ * launcher (`<name>.program.mjs` beside it; the plugin's gate.ts), the gate the program loads as
+ * its first statement (`<output>.syscage.mjs` or `.cjs` beside it), every `applyPrecompiled({...})` call's
  * literal argument (the plugin writes it as JSON; a bundler may reprint it as a JS object literal
  * or rename the function, so both are read), and the `<output>.syscage.json` manifest beside it.
  * It parses data only: nothing in a bundle is evaluated.
@@ -38,16 +39,51 @@ const CALL = /applyPrecompiled[\w$]*\)?\(\s*\{/g;
 /** The output's first statement, when it loads a gate: after a `#!` line, comments and `'use strict'`. */
 const GATE_FIRST = /^(?:#![^\n]*\n)?(?:\s|\/\*(?:[^*]|\*(?!\/))*\*\/|\/\/[^\n]*\n|(["'])use strict\1;?)*(?:import\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.mjs)\2|require\(\s*(["'])(\.\.?\/[^"'\n]+\.syscage\.cjs)\4\s*\))/;
 
+/** A launcher's head and the program it names (see the plugin's gate.ts). */
+const LAUNCHER = /^(?:#![^\n]*\n)?\/\/ Written by @syscage\/plugin: starts [^\n]*\n[^\n]*\n(?:'use strict';\n)?[^\n]*launchPrecompiled\(/;
+const LAUNCHED_PROGRAM = /, \{ self: (?:import\.meta\.url|__filename), program: ("\.\/[^"\n]+"), main: /;
+
 /** A built output as `inspect` and `disasm` read it. */
 export interface BundleText {
-  /** The gate's text (when the output loads one first), then the output's. */
+  /** The gate's text (when the program loads one first), then the program's. */
   readonly text: string;
-  /** The gate the output loads as its first statement, as a path beside `file`. */
+  /** The gate the program loads as its first statement, as a path beside `file`. */
   readonly gate: string | undefined;
+  /** When `file` is a launcher: the program it starts and the sandbox it applies first. */
+  readonly launcher: { readonly program: string; readonly payload: EmbeddedPayload } | undefined;
 }
 
-/** Reads `file` and the gate it loads first, if any. */
+/** Reads `file` (and, when it is a launcher, the program it starts) and the gate loaded first, if any. */
 export function readBundle(file: string): BundleText {
+  const own = readInput(file).toString('utf8');
+  const launch = LAUNCHER.exec(own);
+  if (launch !== null) {
+    const specifier = LAUNCHED_PROGRAM.exec(own.slice(launch[0].length + matchingBrace(own, launch[0].length)))?.[1];
+    if (specifier === undefined) throw failure(`${file} is a syscage launcher that names no program.`, 'Rebuild the program with @syscage/plugin.');
+    const program = join(dirname(file), JSON.parse(specifier) as string);
+    if (!existsSync(program)) throw failure(`${file} starts ${program}, which does not exist: the program cannot start.`, 'Copy the program file with the output, or rebuild.');
+    const payload = parseLiteral(own, launch[0].length);
+    if (!isPayload(payload)) throw failure(`${file}'s launcher does not carry filters (grants, filters, stage1).`, 'Rebuild the program with @syscage/plugin.');
+    return { ...readProgram(program), launcher: { program, payload } };
+  }
+  return { ...readProgram(file), launcher: undefined };
+}
+
+/** How many characters from `at` (an opening brace) to just after its closing one, strings aside. */
+function matchingBrace(text: string, at: number): number {
+  let depth = 0;
+  for (let i = at; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i + 1 - at;
+  }
+  return text.length - at;
+}
+
+/** Reads the program `file` and the gate it loads first, if any. */
+function readProgram(file: string): Omit<BundleText, 'launcher'> {
   const own = readInput(file).toString('utf8');
   const match = GATE_FIRST.exec(own);
   const specifier = match?.[3] ?? match?.[5];

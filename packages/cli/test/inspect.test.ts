@@ -22,12 +22,18 @@ beforeAll(async () => {
   await build({ absWorkingDir: dir, entryPoints: ['src/main.js'], bundle: true, platform: 'node', format: 'esm', outfile: bundle, external: ['@syscage/runtime', '@syscage/runtime/*'], plugins: [syscage({ root: dir })], logLevel: 'silent' });
 }, 60_000);
 
-/** A copy of the bundle at `file` whose gate (a copy beside it) has one character of the x86_64 filter's base64 changed. */
-function copyTampered(file: string): void {
+/**
+ * A copy of the bundle (a launcher, the program beside it, its gate) at `file`, with one character
+ * of the x86_64 filter's base64 changed in the gate (`where: 'gate'`) or in the launcher.
+ */
+function copyTampered(file: string, where: 'gate' | 'launcher' = 'gate'): void {
   const gate = readFileSync(`${bundle}.syscage.mjs`, 'utf8');
-  writeFileSync(`${file}.syscage.mjs`, tamper(gate));
+  writeFileSync(`${file}.syscage.mjs`, where === 'gate' ? tamper(gate) : gate);
   const name = file.split('/').at(-1) ?? '';
-  writeFileSync(file, readFileSync(bundle, 'utf8').replace('./main.js.syscage.mjs', `./${name}.syscage.mjs`));
+  const program = name.replace(/\.js$/, '.program.js');
+  writeFileSync(join(dirname(file), program), readFileSync(join(dir, 'dist/main.program.js'), 'utf8').replace('./main.js.syscage.mjs', `./${name}.syscage.mjs`));
+  const launcher = readFileSync(bundle, 'utf8').replace('"./main.program.js"', `"./${program}"`);
+  writeFileSync(file, where === 'launcher' ? tamper(launcher) : launcher);
 }
 
 /** `code` with one character of the x86_64 filter's base64 changed. */
@@ -47,7 +53,8 @@ describe('inspect', () => {
     expect(run.stdout).toContain('may read files and list directories beneath ./data (declared: fs.read; relative to the working directory when the program starts)');
     expect(run.stdout).toContain('may connect to TCP port 443 (declared: net.connect)');
     expect(run.stdout).toContain('denies executing programs, creating device nodes, writing, creating, moving and removing files, listing directories, reading files, binding TCP ports, connecting to TCP ports, except where a rule below allows it;');
-    expect(run.stdout).toContain(`ok       gate: the output loads ${bundle}.syscage.mjs as its first statement, before any other module`);
+    expect(run.stdout).toContain(`ok       launcher: the output applies the sandbox before reading ${join(dir, 'dist/main.program.js')}, then starts it as the main module`);
+    expect(run.stdout).toContain(`ok       gate: the program loads ${bundle}.syscage.mjs as its first statement, before any other module`);
     expect(run.stdout).toContain('verified: the embedded sandbox is what its declaration compiles to.');
     expect(run.stdout).toContain('  not scoped by the kernel (README, "Security model and limits"):\n    metadata by path (existence, size, mode, times of any file: stat) is readable everywhere; Landlock does not check it\n');
     expect(run.stdout).toContain('    a TCP port list allows that port on every host\n');
@@ -83,6 +90,15 @@ describe('inspect', () => {
     expect(run.stdout).toMatch(/MISMATCH x86_64 filter: differs from a fresh compile/);
     expect(run.stdout).toMatch(/MISMATCH x86_64 manifest hash/);
     expect(run.stdout).toContain('ok       aarch64 filter: equals a fresh compile');
+  });
+
+  it("exits 3 when the launcher applies another sandbox than the program's gate", async () => {
+    const tampered = join(dir, 'dist/relaunched.js');
+    copyTampered(tampered, 'launcher');
+    const run = await runCli(['inspect', tampered]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(`MISMATCH launcher: the output launches ${join(dir, 'dist/relaunched.program.js')} with another sandbox than the program's gate applies`);
+    expect(run.stdout).toContain('ok       x86_64 filter: equals a fresh compile');
   });
 
   it('exits 3 without a manifest too: the bytes are checked against the embedded grants', async () => {

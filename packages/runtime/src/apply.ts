@@ -148,12 +148,18 @@ function isMainThread(): boolean {
   }
 }
 
+/** Options of {@link applySandbox}. */
+export interface ApplyOptions {
+  /** The main module a restart runs instead of `process.argv[1]` (see reexec.ts). */
+  readonly restartInto?: string | undefined;
+}
+
 /**
  * Applies `prepared`. The first call may re-execute the process (and not return): on Node ≥ 22 to
  * start without io_uring rings, and below Landlock ABI 8 to bring every thread into the domain
  * when Landlock enforces something seccomp does not.
  */
-export function applySandbox(prepared: PreparedSandbox): void {
+export function applySandbox(prepared: PreparedSandbox, options: ApplyOptions = {}): void {
   if (box().current !== undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'sandbox() was already applied in this process.', hint: 'Call narrow() to take capabilities away later.' });
   const arch = checkApplicable(prepared.unsupported);
   if (arch === undefined) return;
@@ -169,7 +175,7 @@ export function applySandbox(prepared: PreparedSandbox): void {
   // Node's compile cache would write at exit where the declaration cannot (compile-cache.ts).
   const compileCache = disableCompileCache(prepared.grants, prepared.landlock);
   const restart = rings.length > 0 || privileges.dropped.length > 0 || (marker === undefined && compileCache.needsRestart);
-  const landlock = marker === undefined ? enterLandlock(prepared.landlock, stage1, restart) : restartedLandlock(prepared.landlock, marker);
+  const landlock = marker === undefined ? enterLandlock(prepared.landlock, stage1, restart, options.restartInto) : restartedLandlock(prepared.landlock, marker);
   const filter = prepared.filter(arch);
   if (filter === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `This build has no filter for ${arch}.`, hint: `Rebuild with ${arch} among the plugin's arches.` });
   installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch });
@@ -189,9 +195,9 @@ export function applySandbox(prepared: PreparedSandbox): void {
  * restart to make, nothing restarts where the kernel restricts every thread at once (ABI ≥ 8) or
  * has no Landlock.
  */
-function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | undefined, restart: boolean): LandlockStatus | undefined {
+function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | undefined, restart: boolean, main: string | undefined): LandlockStatus | undefined {
   if (plan === undefined) {
-    if (restart) reexecSelf({ stage1, landlockAbi: 0 });
+    if (restart) reexecSelf({ stage1, landlockAbi: 0, main });
     return undefined;
   }
   const abi = landlockAbi();
@@ -206,7 +212,7 @@ function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array | unde
     // The layer the restarted image stacks is built here and kept open across execve: entering
     // it there takes no path lookups.
     const layer = result.applied ? executeLayer(plan, abi) : undefined;
-    reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0, nextLayer: layer && prepareRuleset(layer, { placeholders }) });
+    reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0, nextLayer: layer && prepareRuleset(layer, { placeholders }), main });
   }
   return status;
 }

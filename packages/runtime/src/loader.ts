@@ -1,11 +1,13 @@
 /**
- * The entry a built program's gate calls: `applyPrecompiled()` takes the filters the
- * plugin compiled at build time (base64, per architecture) and applies them exactly as `sandbox()`
- * would, without loading the compiler. Exported as `@syscage/runtime/loader`.
+ * What a built program's files call, exported as `@syscage/runtime/loader`: its gate calls
+ * `applyPrecompiled()`, which takes the filters the plugin compiled at build time (base64, per
+ * architecture) and applies them exactly as `sandbox()` would, without loading the compiler; its
+ * launcher calls `launchPrecompiled()`, which applies the same payload before a line of the
+ * program is even read and restarts straight into the program.
  */
 
 import type { LandlockPlan } from '@syscage/core';
-import { applySandbox, failClosed } from './apply.ts';
+import { applySandbox, failClosed, type PreparedSandbox } from './apply.ts';
 import type { LoaderArchName } from './arch.ts';
 
 /** What the plugin embeds for one sandboxed entry. */
@@ -21,6 +23,23 @@ export interface PrecompiledSandbox {
   readonly landlock?: LandlockPlan;
 }
 
+/** Where a launcher sits and what it starts. */
+export interface LaunchTarget {
+  /** The launcher's own file: `import.meta.url`, or `__filename` in CommonJS. */
+  readonly self: string;
+  /** The program beside it, relative to `self` (`./main.program.mjs`). */
+  readonly program: string;
+  /** Whether the launcher is the process's main module, when the module system can say (`import.meta.main`, `require.main === module`). */
+  readonly main: boolean | undefined;
+}
+
+/**
+ * The payload a launcher applied in place (no restart was needed) and then started the program
+ * with: the program's gate, applying the same payload, has nothing left to do. On `process`, as
+ * the sandbox state is, since the launcher and the program may load separate copies of this module.
+ */
+const LAUNCHED_KEY = Symbol.for('syscage.launched-payload');
+
 const decode = (text: string | undefined): Uint8Array | undefined => (text === undefined ? undefined : new Uint8Array(Buffer.from(text, 'base64')));
 
 /**
@@ -30,16 +49,75 @@ const decode = (text: string | undefined): Uint8Array | undefined => (text === u
  * applyPrecompiled({ grants: ['fs.read'], onViolation: 'kill', unsupported: 'error', filters: { x86_64: '...' }, stage1: { x86_64: '...' } });
  */
 export function applyPrecompiled(sandbox: PrecompiledSandbox): void {
+  const host = process as unknown as Record<symbol, string | undefined>;
+  if (host[LAUNCHED_KEY] !== undefined && host[LAUNCHED_KEY] === JSON.stringify(sandbox)) {
+    host[LAUNCHED_KEY] = undefined;
+    return;
+  }
   try {
-    applySandbox({
-      grants: sandbox.grants,
-      onViolation: sandbox.onViolation,
-      unsupported: sandbox.unsupported,
-      filter: (arch) => decode(sandbox.filters[arch]),
-      stage1: (arch) => decode(sandbox.stage1[arch]),
-      landlock: sandbox.landlock,
-    });
+    applySandbox(prepare(sandbox));
   } catch (error) {
     failClosed(error);
   }
+}
+
+/**
+ * Starts a built program from its launcher (the file the bundler wrote for the entry; the program
+ * is beside it, see the plugin's gate.ts). As the main module it applies `sandbox` before any of
+ * the program is loaded: where a restart is needed (io_uring rings, Landlock below ABI 8, dropped
+ * capabilities) the restart runs the program itself as the main module, else the sandbox is
+ * applied here and the program started as Node starts a main module (`module.runMain`). Either
+ * way the program is the process's main module (`import.meta.main`, `require.main`), with
+ * `process.argv[1]` naming it. Returns true when the launcher is not the main module (imported by
+ * another): the caller then loads the program, whose gate applies the sandbox; on any failure it
+ * prints one line and exits 1.
+ * @example
+ * if (launchPrecompiled(payload, { self: import.meta.url, program: './main.program.mjs', main: import.meta.main })) await import('./main.program.mjs');
+ */
+export function launchPrecompiled(sandbox: PrecompiledSandbox, target: LaunchTarget): boolean {
+  try {
+    const { fileURLToPath } = process.getBuiltinModule('node:url');
+    const { resolve, dirname } = process.getBuiltinModule('node:path');
+    const self = target.self.startsWith('file:') ? fileURLToPath(target.self) : target.self;
+    if (!(target.main ?? isMainModule(self))) return true;
+    const program = resolve(dirname(self), target.program);
+    applySandbox(prepare(sandbox), { restartInto: program });
+    // No restart was needed: the sandbox holds; the program starts as the main module.
+    (process as unknown as Record<symbol, string | undefined>)[LAUNCHED_KEY] = JSON.stringify(sandbox);
+    process.argv[1] = program;
+    (process.getBuiltinModule('node:module') as unknown as { runMain(main: string): void }).runMain(program);
+    return false;
+  } catch (error) {
+    failClosed(error);
+  }
+}
+
+/**
+ * Whether `file` is the main module, where the module system cannot say (ES modules before Node
+ * 24.2): `process.argv[1]` resolved as Node resolves the main module (extensions, real path).
+ */
+function isMainModule(file: string): boolean {
+  const main = process.argv[1];
+  if (main === undefined) return false;
+  const { existsSync, realpathSync } = process.getBuiltinModule('node:fs');
+  const { resolve } = process.getBuiltinModule('node:path');
+  const path = resolve(main);
+  const found = [path, `${path}.js`, `${path}.mjs`, `${path}.cjs`].find((candidate) => existsSync(candidate));
+  try {
+    return found !== undefined && realpathSync(found) === realpathSync(file);
+  } catch {
+    return false;
+  }
+}
+
+/** The payload as `applySandbox` takes it. */
+function prepare(sandbox: PrecompiledSandbox): PreparedSandbox {
+  return {
+    grants: sandbox.grants,
+    onViolation: sandbox.onViolation,
+    unsupported: sandbox.unsupported,
+    filter: (arch) => decode(sandbox.filters[arch]),
+    stage1: (arch) => decode(sandbox.stage1[arch]),
+    landlock: sandbox.landlock,
+  };
 }

@@ -51,6 +51,11 @@ export interface ReexecOptions {
   readonly landlockAbi: number;
   /** An inheritable ruleset for the restarted image to stack (see {@link ReexecMarker.nextLayer}). */
   readonly nextLayer?: number | undefined;
+  /**
+   * The main module the restarted image runs instead of `process.argv[1]`: a built program's
+   * launcher restarts straight into the program beside it (loader.ts).
+   */
+  readonly main?: string | undefined;
 }
 
 /** Installs `stage1` if given and replaces the process with a fresh start of itself. Does not return. */
@@ -61,7 +66,7 @@ export function reexecSelf(options: ReexecOptions): never {
   }
   if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: true });
   keepIpcChannel();
-  const args = [process.argv0, ...process.execArgv, ...process.argv.slice(1)];
+  const args = [process.argv0, ...process.execArgv, ...(options.main === undefined ? process.argv.slice(1) : [options.main, ...process.argv.slice(2)])];
   const layer = options.nextLayer === undefined ? '' : `:layer=${options.nextLayer}`;
   const marker = options.landlockAbi > 0 ? `1:landlock=${options.landlockAbi}${layer}` : '1';
   return execveProcess(process.execPath, args, { ...process.env, [REEXEC_ENV]: marker });

@@ -13,7 +13,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
 import { Command } from 'commander';
-import { findPayloads, looksLikeBundle, readBundle, readManifest, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
+import { findPayloads, looksLikeBundle, readBundle, readManifest, type BundleText, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
 import { EXIT, failure } from '../exit-codes.ts';
 import { limitsOf } from '../limits.ts';
 import { out, printJson, toJson } from '../output.ts';
@@ -51,13 +51,13 @@ export function inspectCommand(): Command {
     .argument('<bundle>', 'a JavaScript bundle built with @syscage/plugin')
     .option('--json', 'print the report as JSON')
     .action((bundle: string, options: { json?: boolean }) => {
-      const { text, gate } = readBundle(bundle);
+      const { text, gate, launcher } = readBundle(bundle);
       if (!looksLikeBundle(text)) throw failure(`${bundle} has no syscage loader: it was not built with @syscage/plugin, or its entry declares no sandbox.`);
       const manifest = readManifest(bundle);
       const payloads = findPayloads(text);
       const placeholders = placeholdersFor(bundle);
-      const reports = payloads.map((payload) => inspectPayload(payload, payloads.length === 1 ? manifest : undefined, gate, placeholders));
-      if (options.json) printJson({ bundle, gate: gate ?? null, manifest: manifest === undefined ? null : `${bundle}.syscage.json`, sandboxes: reports });
+      const reports = payloads.map((payload) => inspectPayload(payload, payloads.length === 1 ? manifest : undefined, gate, placeholders, launcher));
+      if (options.json) printJson({ bundle, program: launcher?.program ?? null, gate: gate ?? null, manifest: manifest === undefined ? null : `${bundle}.syscage.json`, sandboxes: reports });
       else process.stdout.write(reports.map((report, i) => formatReport(bundle, report, payloads.length > 1 ? i + 1 : undefined, manifest !== undefined)).join('\n'));
       if (reports.some((report) => report.checks.some((check) => !check.ok))) process.exitCode = EXIT.tampered;
     });
@@ -65,9 +65,13 @@ export function inspectCommand(): Command {
 
 const decode = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
-function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined, gate: string | undefined, placeholders: LandlockPlaceholders): Report {
+function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined, gate: string | undefined, placeholders: LandlockPlaceholders, launcher: BundleText['launcher']): Report {
   const checks: Check[] = [];
-  if (gate !== undefined) checks.push({ what: 'gate', ok: true, detail: `the output loads ${gate} as its first statement, before any other module` });
+  if (launcher !== undefined) {
+    const same = JSON.stringify(launcher.payload) === JSON.stringify(payload);
+    checks.push({ what: 'launcher', ok: same, detail: same ? `the output applies the sandbox before reading ${launcher.program}, then starts it as the main module` : `the output launches ${launcher.program} with another sandbox than the program's gate applies` });
+  }
+  if (gate !== undefined) checks.push({ what: 'gate', ok: true, detail: `the ${launcher === undefined ? 'output' : 'program'} loads ${gate} as its first statement, before any other module` });
   const fromGrants = resolveFromGrants(payload);
   const node = typeof manifest?.node === 'number' ? (manifest.node as NodeMajor) : undefined;
   const policy = buildPolicy(fromGrants, node === undefined ? {} : { node });

@@ -6,17 +6,17 @@
  * `@syscage/runtime` (left external; a declaration outside an entry must fail the build). Entries
  * come from `entryPoints`; a metafile (turned on if the config did not ask for one) maps outputs
  * to entries and feeds the lint; `onEnd` puts the gate in front of each sandboxed output (on disk,
- * or in `outputFiles` with `write: false`), writes the gate module and the manifest beside it, and
- * adds the lint findings to the result.
+ * or in `outputFiles` with `write: false`), moves it beside a launcher where it can (core/gate.ts),
+ * writes the gate module and the manifest beside it, and adds the lint findings to the result.
  */
 
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { BuildOptions, BuildResult, Loader, Metafile, OnLoadResult, OutputFile, PartialMessage, PluginBuild } from 'esbuild';
 import type { BuildState } from '../core/build-state.ts';
 import { diagnosticOf } from '../core/diagnostics.ts';
-import { RUNTIME_ID, insertGate, isGated, nearestPackageType, type MapLike, type OutputFormat } from '../core/gate.ts';
+import { RUNTIME_ID, insertGate, isGated, isLauncher, nearestPackageType, programFileName, type MapLike, type OutputFormat } from '../core/gate.ts';
 import type { ModuleGraph } from '../core/lint.ts';
 import { RUNTIME_MODULE } from '../core/scan/scan.ts';
 import { exactPathPattern } from './entries.ts';
@@ -104,10 +104,27 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
           const facts = outputFacts(result.metafile, cwd, out);
           const metafile = result.metafile;
           const format = formatOf(options, file);
-          const report = state.reportOutput(entry, file, { ...facts, graph: () => graphOf(metafile, cwd, options.splitting === true), format });
+          // An output split in an earlier build and left unchanged by esbuild: the program is beside it.
+          const program = join(dirname(file), programFileName(basename(file)));
+          const written = await files.read(file);
+          if (written !== undefined && isLauncher(written)) await files.add(file, (await files.read(program)) ?? '');
+          const code = (await files.read(file)) ?? '';
+          const split = {
+            code,
+            exportsBindings: output.exports.length > 0,
+            importedByOthers: () => Object.entries(metafile.outputs).some(([other, meta]) => other !== out && meta.imports.some((edge) => edge.path === out)),
+            taken: (name: string): boolean => Object.hasOwn(metafile.outputs, relative(cwd, join(dirname(file), name))),
+          };
+          const report = state.reportOutput(entry, file, { ...facts, graph: () => graphOf(metafile, cwd, options.splitting === true), format, split });
           // Gated first: a failed build's output on disk still cannot run unsandboxed.
           await files.gate(file, report.gate.fileName, format);
           await files.add(join(dirname(file), report.gate.fileName), report.gate.source);
+          if (report.launch) {
+            await files.add(program, (await files.read(file)) ?? '');
+            await files.add(file, report.launch.launcher);
+          } else {
+            await files.remove(program);
+          }
           if (report.fatal) return { errors: report.findings.map((finding) => ({ id: finding.kind, text: finding.message })) };
           if (report.manifest && options.write !== false) await writeFile(join(dirname(file), report.manifest.fileName), report.manifest.source);
           result.warnings.push(...report.findings.map((finding) => ({ id: finding.kind, pluginName: 'syscage', text: finding.message, location: null, notes: [], detail: undefined })));
@@ -153,9 +170,21 @@ class OutputFiles {
     await this.#write(`${file}.map`, JSON.stringify(json));
   }
 
-  /** Adds a file beside the outputs. */
+  /** Adds (or replaces) a file beside the outputs. */
   async add(file: string, text: string): Promise<void> {
     await this.#write(file, text);
+  }
+
+  /** Removes a file a plugin wrote in an earlier build, if it is there. */
+  async remove(file: string): Promise<void> {
+    if (!this.#memory) return rm(file, { force: true });
+    const at = this.#memory.findIndex((existing) => existing.path === file);
+    if (at !== -1) this.#memory.splice(at, 1);
+  }
+
+  /** An output's text, if it exists. */
+  read(file: string): Promise<string | undefined> {
+    return this.#read(file);
   }
 
   async #read(file: string): Promise<string | undefined> {

@@ -1,7 +1,8 @@
 /**
  * Glue for Rollup, Rolldown and Vite (all speak Rollup's plugin API): entries from the `options`
  * hook's `input`, entry-ness from the module info, and in `generateBundle` the gate in front of
- * each sandboxed entry chunk (its code and source map edited in place, the gate module beside it),
+ * each sandboxed entry chunk (its code and source map edited in place, the gate module beside it;
+ * the gated code then moves beside a launcher where it can, see core/gate.ts),
  * the manifest, and the lint, which reads the module graph only when the chunks' external imports
  * and locations leave something to find. The transform's code filter is a native hook filter
  * here, so modules that do not name the runtime never reach JavaScript. Nothing here reads
@@ -31,6 +32,8 @@ interface ChunkLike {
   source?: string | Uint8Array;
   /** Imported chunk file names and external specifiers. */
   readonly imports?: readonly string[];
+  /** The chunk's export names. */
+  readonly exports?: readonly string[];
   readonly dynamicImports?: readonly string[];
 }
 interface RollupContextLike {
@@ -100,10 +103,23 @@ export function rollupLikeHooks(state: BuildState, writeManifests = false): Reco
         const entry = await state.sandboxedEntry(chunk.facadeModuleId);
         if (!entry) continue;
         const format = formatOf(output.format, entry.source.location);
-        const report = state.reportOutput(entry, resolve(dir, chunk.fileName), { ...outputFacts(bundle, chunk, dir), graph: () => graphOf(this), format });
+        const split = {
+          code: chunk.code ?? '',
+          exportsBindings: (chunk.exports?.length ?? 0) > 0,
+          importedByOthers: () => Object.values(bundle).some((other) => other !== chunk && [...(other.imports ?? []), ...(other.dynamicImports ?? [])].includes(chunk.fileName)),
+          taken: (name: string) => bundle[join(dirname(chunk.fileName), name)] !== undefined,
+        };
+        const report = state.reportOutput(entry, resolve(dir, chunk.fileName), { ...outputFacts(bundle, chunk, dir), graph: () => graphOf(this), format, split });
         const files = [{ fileName: join(dirname(chunk.fileName), report.gate.fileName), source: report.gate.source }];
         if (report.manifest) files.push({ fileName: join(dirname(chunk.fileName), report.manifest.fileName), source: report.manifest.source });
         gateChunk(chunk, bundle, report.gate.fileName, format);
+        if (report.launch) {
+          // The gated program moves beside the chunk (its source map comment and map asset stay
+          // as they are); the chunk's file becomes the launcher.
+          files.push({ fileName: join(dirname(chunk.fileName), report.launch.programFileName), source: chunk.code ?? '' });
+          chunk.code = report.launch.launcher;
+          chunk.map = null;
+        }
         for (const file of files) {
           if (writeManifests) pending.push({ file: resolve(dir, file.fileName), source: file.source });
           else this.emitFile({ type: 'asset', ...file });

@@ -7,7 +7,8 @@
  * non-entry that declares a sandbox fails the build) and, if any changed, the module graph is read
  * again. In `processAssets`, after minification and before source maps are made, each sandboxed
  * entry's initial JavaScript files get the gate in front (the gate module and the manifest go
- * beside them) and the lint runs over that graph (where the bundler exposes outgoing
+ * beside them; the gated entry file then moves beside a launcher where it can, see
+ * core/gate.ts) and the lint runs over that graph (where the bundler exposes outgoing
  * connections). Typed structurally, so it depends on neither bundler's types.
  */
 
@@ -15,7 +16,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildState } from '../core/build-state.ts';
-import { RUNTIME_ID, insertionPoint, gateStatement, type OutputFormat } from '../core/gate.ts';
+import { RUNTIME_ID, insertionPoint, gateStatement, mentionsFile, type OutputFormat } from '../core/gate.ts';
 import { withoutStack } from '../core/diagnostics.ts';
 import type { GraphImport, ModuleGraph } from '../core/lint.ts';
 import { cleanId } from '../core/transform.ts';
@@ -25,6 +26,12 @@ const NAME = 'syscage';
 const require = createRequire(import.meta.url);
 const SCRIPT_FILE = /\.[cm]?[jt]sx?$/;
 const OUTPUT_SCRIPT = /\.[cm]?js$/;
+/**
+ * How webpack and Rspack end an ES module output whose entry exports bindings (`library: { type:
+ * 'module' }`): one `export { … }` statement, last (before comments); an entry without exports
+ * gets none.
+ */
+const TRAILING_EXPORT = /\bexport\s*\{\s*[^\s}][^}]*\}\s*;?\s*(?:\/\/[^\n]*\s*|\/\*(?:[^*]|\*(?!\/))*\*\/\s*)*$/;
 
 interface ModuleLike {
   readonly resource?: string;
@@ -54,7 +61,7 @@ interface CompilationLike {
   readonly modules: Iterable<ModuleLike>;
   readonly fileDependencies: Iterable<string>;
   readonly moduleGraph?: { getOutgoingConnections?(module: ModuleLike): Iterable<ConnectionLike> };
-  readonly outputOptions: { readonly path?: string; readonly module?: boolean };
+  readonly outputOptions: { readonly path?: string; readonly module?: boolean; readonly library?: unknown };
   readonly errors: unknown[];
   readonly warnings: unknown[];
   readonly hooks: {
@@ -62,6 +69,7 @@ interface CompilationLike {
   };
   emitAsset(file: string, source: unknown): void;
   getAsset(file: string): { readonly source: SourceLike } | undefined;
+  getAssets(): ReadonlyArray<{ readonly name: string; readonly source: SourceLike }>;
   updateAsset(file: string, update: (source: SourceLike) => unknown): void;
 }
 /** The parts of a webpack or Rspack compiler the glue uses. */
@@ -254,11 +262,26 @@ export function webpackLikeHook(state: BuildState, framework: 'webpack' | 'rspac
           if (!entry) continue;
           const main = [...entrypoint.getEntrypointChunk().files].find((f) => OUTPUT_SCRIPT.test(f));
           if (main === undefined) continue;
-          const report = state.reportOutput(entry, resolve(compilation.outputOptions.path ?? base, main), { graph: () => graph, chunksOutside: chunksOutside(entrypoint, main), format });
+          const code = String(compilation.getAsset(main)?.source.source() ?? '');
+          const split = {
+            code,
+            exportsBindings: TRAILING_EXPORT.test(code),
+            importedByOthers: () => compilation.getAssets().some((asset) => asset.name !== main && OUTPUT_SCRIPT.test(asset.name) && mentionsFile(String(asset.source.source()), main.split('/').at(-1) ?? main)),
+            taken: (fileName: string) => compilation.getAsset(join(dirname(main), fileName)) !== undefined,
+          };
+          const report = state.reportOutput(entry, resolve(compilation.outputOptions.path ?? base, main), { graph: () => graph, chunksOutside: chunksOutside(entrypoint, main), format, split });
           const gatePath = join(dirname(main), report.gate.fileName);
           // The entry chunk is the file Node runs; it loads the entrypoint's other initial files
           // (a runtime chunk, shared by several entries) after its first statement, the gate.
           gateAsset(compilation, api, main, gatePath, format);
+          if (report.launch) {
+            // The gated program moves beside the entry file, made into the launcher; the program's
+            // source map is made for it at the next stage.
+            const gated = compilation.getAsset(main)?.source;
+            if (gated) compilation.emitAsset(join(dirname(main), report.launch.programFileName), gated);
+            const launcher = report.launch.launcher;
+            compilation.updateAsset(main, () => new api.sources.RawSource(launcher));
+          }
           compilation.emitAsset(gatePath, new api.sources.RawSource(report.gate.source));
           if (report.manifest) compilation.emitAsset(join(dirname(main), report.manifest.fileName), new api.sources.RawSource(report.manifest.source));
           for (const finding of report.findings) (report.fatal ? compilation.errors : compilation.warnings).push(new api.WebpackError(finding.message));

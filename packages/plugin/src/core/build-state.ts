@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { SyscageError } from '@syscage/core';
 import { EntrySet } from '../bundlers/entries.ts';
-import { RUNTIME_LOADER, createGateModule, gateFileName, type OutputFormat } from './gate.ts';
+import { RUNTIME_LOADER, createGateModule, createLauncher, gateFileName, keepInPlace, programFileName, shebangOf, type OutputFormat } from './gate.ts';
 import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph } from './lint.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions, type Options, type ResolvedOptions } from './options.ts';
@@ -21,6 +21,11 @@ import { cleanId, createTransformContext, mentionsRuntime, transformModule, wasT
 export interface OutputReport {
   /** The gate module, named beside the output (see `gate.ts`): the output must load it first. */
   readonly gate: { readonly fileName: string; readonly source: string; readonly format: OutputFormat };
+  /**
+   * Where the gated output moves and what takes its place (see `gate.ts`, the launcher); absent
+   * when it stays gated in place.
+   */
+  readonly launch: { readonly programFileName: string; readonly launcher: string } | undefined;
   readonly manifest: { readonly fileName: string; readonly source: string } | undefined;
   readonly findings: readonly LintFinding[];
   /** Findings are errors (`strict: true`). */
@@ -37,6 +42,20 @@ export interface OutputFacts {
   readonly chunksOutside: readonly string[];
   /** How Node will load the output. */
   readonly format: OutputFormat;
+  /** What decides whether the output becomes a launcher (see `gate.ts`); absent: it stays in place. */
+  readonly split?: SplitFacts | undefined;
+}
+
+/** What the glue knows about an entry output, to split it into a launcher and the program. */
+export interface SplitFacts {
+  /** The output's code as the bundler wrote it (before the gate). */
+  readonly code: string;
+  /** Whether the output exports bindings (an ES module's exports; CommonJS ones the launcher passes on). */
+  readonly exportsBindings: boolean;
+  /** Whether another output of the build imports this one. */
+  readonly importedByOthers: () => boolean;
+  /** Whether the build already has an output of this name beside the output. */
+  readonly taken: (fileName: string) => boolean;
 }
 
 /** State of one plugin instance. */
@@ -178,11 +197,19 @@ export class BuildState {
   reportOutput(entry: SandboxedEntry, output: string, facts: OutputFacts): OutputReport {
     this.#gated.add(entry.id);
     const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format), format: facts.format };
-    const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output), gate.fileName) } : undefined;
+    const launch = facts.split && this.#launch(entry, basename(output), facts.format, facts.split);
+    const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output), gate.fileName, launch?.programFileName) } : undefined;
     const resolved = entry.compiled.resolved;
     const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
     const findings = [...(graph ? this.#lint(entry, graph, facts) : []), ...runtimeReachable(output, this.display(output)), ...outputAtPackageRoot(output, this.display(output))];
-    return { gate, manifest, findings, fatal: this.options.strict && findings.length > 0 };
+    return { gate, launch, manifest, findings, fatal: this.options.strict && findings.length > 0 };
+  }
+
+  /** The launcher for `output`, unless it stays gated in place (see `gate.ts`). */
+  #launch(entry: SandboxedEntry, output: string, format: OutputFormat, split: NonNullable<OutputFacts['split']>): OutputReport['launch'] {
+    const programFile = programFileName(output);
+    if (split.taken(programFile) || keepInPlace(format, { exportsBindings: split.exportsBindings, importedByOthers: split.importedByOthers() }) !== undefined) return undefined;
+    return { programFileName: programFile, launcher: createLauncher(entry.payload, format, programFile, shebangOf(split.code)) };
   }
 
   /** The lint's findings, remembered while the glue hands over the same graph (a rebuild that changed no module). */
@@ -197,11 +224,12 @@ export class BuildState {
     return findings;
   }
 
-  #manifestText(entry: SandboxedEntry, output: string, gate: string): string {
+  #manifestText(entry: SandboxedEntry, output: string, gate: string, program: string | undefined): string {
     let byOutput = this.#manifests.get(entry);
     if (!byOutput) this.#manifests.set(entry, (byOutput = new Map()));
-    let text = byOutput.get(gate);
-    if (text === undefined) byOutput.set(gate, (text = formatManifest(createManifest(entry, output, this.display(entry.id), gate))));
+    const key = `${gate}\0${program ?? ''}`;
+    let text = byOutput.get(key);
+    if (text === undefined) byOutput.set(key, (text = formatManifest(createManifest(entry, output, this.display(entry.id), gate, program))));
     return text;
   }
 }

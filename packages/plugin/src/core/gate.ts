@@ -8,7 +8,17 @@
  * `#!` line and the directive prologue). Because it is added after bundling, no tree-shaking,
  * `sideEffects` setting or hoisting can drop or reorder it, and the runtime that applies it is
  * always the installed `@syscage/runtime`, never a copy inlined into the bundle. Source maps move
- * with the inserted line. It edits text only; the bundler glue decides which outputs to gate.
+ * with the inserted line.
+ *
+ * The launcher: Node parses an ES module's whole import graph (and a CommonJS file whole) before
+ * its first statement runs, and a sandbox that restarts the process would have that done twice.
+ * So the gated program moves beside the output (`main.program.mjs` beside `main.mjs`, its source
+ * map comment unchanged) and the output becomes a launcher: it applies the same payload with
+ * `launchPrecompiled()`, which restarts straight into the program as the main module, or (no
+ * restart needed) applies in place and starts the program as Node starts a main module; imported
+ * by another module instead, it loads the program, whose gate applies the sandbox. An output that
+ * others import (a chunk importing the entry chunk) or whose ES exports a caller may import stays
+ * gated in place. It edits text only; the bundler glue decides which outputs to gate and split.
  */
 
 import { readFileSync } from 'node:fs';
@@ -45,6 +55,57 @@ export function createGateModule(payload: PrecompiledPayload, format: OutputForm
   return format === 'esm'
     ? `${head}import { applyPrecompiled } from '${RUNTIME_LOADER}';\napplyPrecompiled(${json});\n`
     : `${head}'use strict';\nrequire('${RUNTIME_LOADER}').applyPrecompiled(${json});\n`;
+}
+
+/** `main.program.mjs` for the output `main.mjs`: where a launched program lives, beside its launcher. */
+export function programFileName(output: string): string {
+  const dot = output.lastIndexOf('.');
+  return dot <= 0 ? `${output}.program` : `${output.slice(0, dot)}.program${output.slice(dot)}`;
+}
+
+/**
+ * The launcher written in the output's place (see above): it starts `programFile` (beside it)
+ * inside the sandbox of `payload`. It keeps the output's `#!` line.
+ */
+export function createLauncher(payload: PrecompiledPayload, format: OutputFormat, programFile: string, shebang: string | undefined): string {
+  const head = `${shebang === undefined ? '' : `${shebang}\n`}${LAUNCHER_HEAD}${programFile} inside the sandbox it declared, before any of its code is read.\n`;
+  const json = JSON.stringify(payload);
+  const program = JSON.stringify(`./${programFile}`);
+  return format === 'esm'
+    ? `${head}import { launchPrecompiled } from '${RUNTIME_LOADER}';\nif (launchPrecompiled(${json}, { self: import.meta.url, program: ${program}, main: import.meta.main })) await import(${program});\n`
+    : `${head}'use strict';\nif (require('${RUNTIME_LOADER}').launchPrecompiled(${json}, { self: __filename, program: ${program}, main: require.main === module })) module.exports = require(${program});\n`;
+}
+
+const LAUNCHER_HEAD = '// Written by @syscage/plugin: starts ';
+
+/** Whether `code` is a launcher (an output split before, left unchanged by the bundler). */
+export function isLauncher(code: string): boolean {
+  return code.startsWith(LAUNCHER_HEAD, code.startsWith('#!') ? code.indexOf('\n') + 1 : 0);
+}
+
+/** The output's `#!` line, if it has one. */
+export function shebangOf(code: string): string | undefined {
+  return code.startsWith('#!') ? code.slice(0, code.indexOf('\n') === -1 ? code.length : code.indexOf('\n')) : undefined;
+}
+
+/**
+ * Why an entry output must stay gated in place rather than become a launcher, or undefined when
+ * it can be split: an ES module with exports (whoever imports it would get the launcher's none),
+ * or an output another output of the build imports (a chunk importing the entry chunk).
+ */
+export function keepInPlace(format: OutputFormat, facts: { readonly exportsBindings: boolean; readonly importedByOthers: boolean }): string | undefined {
+  if (format === 'esm' && facts.exportsBindings) return 'it exports bindings';
+  if (facts.importedByOthers) return 'another output imports it';
+  return undefined;
+}
+
+/**
+ * Whether another output's `code` may load the output `fileName`: it names the file at all. A
+ * text check for bundlers that do not say which outputs import which; naming it in a comment or
+ * a string only keeps the output in place.
+ */
+export function mentionsFile(code: string, fileName: string): boolean {
+  return code.includes(fileName);
 }
 
 /** The statement that loads the gate `gateFile` (a path relative to the output's directory). */

@@ -18,6 +18,11 @@ export interface Manifest {
   readonly output: string;
   /** The gate beside the output that its first statement loads (applies the sandbox), relative to the manifest. */
   readonly gate?: string;
+  /**
+   * Where the program lives when the output is its launcher (applies the sandbox, then starts
+   * the program; see the plugin's gate.ts), relative to the manifest. Absent: the output is the program.
+   */
+  readonly program?: string;
   readonly entry: string;
   readonly source: { readonly form: 'call' | 'decorator' | 'options'; readonly line: number; readonly column: number };
   readonly declaration: unknown;
@@ -68,7 +73,7 @@ function archManifest(entry: SandboxedEntry, arch: ArchName): ArchManifest | und
  * @example
  * JSON.stringify(createManifest(entry, 'main.js', 'src/main.ts'), null, 2);
  */
-export function createManifest(entry: SandboxedEntry, output: string, entryFile: string, gate?: string): Manifest {
+export function createManifest(entry: SandboxedEntry, output: string, entryFile: string, gate?: string, program?: string): Manifest {
   const { resolved } = entry.compiled;
   const arches: Partial<Record<ArchName, ArchManifest>> = {};
   for (const arch of Object.keys(entry.compiled.filters).sort() as ArchName[]) {
@@ -80,6 +85,7 @@ export function createManifest(entry: SandboxedEntry, output: string, entryFile:
     generatedBy: '@syscage/plugin',
     output,
     ...(gate === undefined ? {} : { gate }),
+    ...(program === undefined ? {} : { program }),
     entry: entryFile,
     source: { form: entry.source.form, line: entry.source.location.line, column: entry.source.location.column },
     declaration: entry.declaration,
