@@ -5,7 +5,7 @@
  */
 import { decode, encode } from '@jridgewell/sourcemap-codec';
 import { describe, expect, it } from 'vitest';
-import { createGateModule, gateFileName, insertGate, insertionPoint, isGated } from './gate.ts';
+import { createGateModule, createLauncher, gateFileName, insertGate, insertionPoint, isGated, isLauncher, keepInPlace, programFileName, shebangOf } from './gate.ts';
 
 const payload = { grants: ['fs.read'], onViolation: 'kill', unsupported: 'error', filters: { x86_64: 'AA==' }, stage1: { x86_64: 'AA==' } } as const;
 
@@ -53,5 +53,40 @@ describe('the gate', () => {
     const json = JSON.stringify(payload);
     expect(createGateModule(payload, 'esm').split('\n').slice(1)).toEqual(["import { applyPrecompiled } from '@syscage/runtime/loader';", `applyPrecompiled(${json});`, '']);
     expect(createGateModule(payload, 'cjs').split('\n').slice(1)).toEqual(["'use strict';", `require('@syscage/runtime/loader').applyPrecompiled(${json});`, '']);
+  });
+});
+
+describe('the launcher', () => {
+  it.each([
+    ['main.mjs', 'main.program.mjs'],
+    ['server.cjs', 'server.program.cjs'],
+    ['cli.min.js', 'cli.min.program.js'],
+    ['bin', 'bin.program'],
+  ])('moves %s to %s', (output, program) => {
+    expect(programFileName(output)).toBe(program);
+  });
+
+  it('keeps the #! line and names its program; an ES launcher awaits the program only when it is imported', () => {
+    const launcher = createLauncher(payload as never, 'esm', 'main.program.mjs', shebangOf('#!/usr/bin/env node\nimport a from "a";'));
+    expect(launcher.split('\n').slice(0, 2)).toEqual(['#!/usr/bin/env node', '// Written by @syscage/plugin: starts main.program.mjs inside the sandbox it declared, before any of its code is read.']);
+    expect(launcher).toContain(`launchPrecompiled(${JSON.stringify(payload)}, { self: import.meta.url, program: "./main.program.mjs", main: import.meta.main })) await import("./main.program.mjs");`);
+    expect(isLauncher(launcher)).toBe(true);
+    expect(isLauncher('#!/usr/bin/env node\nconsole.log(1);\n')).toBe(false);
+  });
+
+  it('in CommonJS, passes the program\'s exports on to whoever requires it', () => {
+    const launcher = createLauncher(payload as never, 'cjs', 'main.program.cjs', undefined);
+    expect(launcher).toContain("'use strict';\nif (require('@syscage/runtime/loader').launchPrecompiled(");
+    expect(launcher).toContain('{ self: __filename, program: "./main.program.cjs", main: require.main === module })) module.exports = require("./main.program.cjs");');
+    expect(shebangOf("'use strict';")).toBeUndefined();
+  });
+
+  it.each([
+    ['an ES module with exports', 'esm', { exportsBindings: true, importedByOthers: false }, 'it exports bindings'],
+    ['an output another imports', 'cjs', { exportsBindings: false, importedByOthers: true }, 'another output imports it'],
+    ['CommonJS exports (the launcher passes them on)', 'cjs', { exportsBindings: true, importedByOthers: false }, undefined],
+    ['a plain program', 'esm', { exportsBindings: false, importedByOthers: false }, undefined],
+  ] as const)('keeps %s in place: %s', (_, format, facts, reason) => {
+    expect(keepInPlace(format, facts)).toBe(reason);
   });
 });
