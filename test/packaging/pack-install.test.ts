@@ -153,8 +153,9 @@ describe('installed with npm outside the workspace', () => {
       expect(built, built.stderr).toMatchObject({ code: 0, signal: null });
     }, 90_000);
 
-    it('loads its gate first and reads what it declares', async () => {
-      expect(readFileSync(join(project, output), 'utf8')).toMatch(/^import "\.\/main\.js\.syscage\.mjs";/);
+    it('is a launcher whose program loads its gate first, and reads what it declares', async () => {
+      expect(readFileSync(join(project, output), 'utf8')).toMatch(/^\/\/ Written by @syscage\/plugin: starts main\.program\.js inside the sandbox it declared/);
+      expect(readFileSync(join(project, output.replace(/main\.js$/, 'main.program.js')), 'utf8')).toMatch(/^import "\.\/main\.js\.syscage\.mjs";/);
       const run = await runNode([output], { cwd: project });
       expect(run, run.stderr).toMatchObject({ code: 0, signal: null, stdout: 'hello from a declared read\n' });
     });

@@ -42,9 +42,12 @@ function replaceLoader(source: string): string {
   const hooks = `export async function resolve(specifier, context, next) { return specifier === '@syscage/runtime/loader' ? { url: ${JSON.stringify(stub)}, format: 'module', shortCircuit: true } : next(specifier, context); }`;
   return `--import=data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`)}`;
 }
-const UNSANDBOXED = replaceLoader('export function applyPrecompiled() {}');
+/** The launcher's stand-in: it starts the program beside it as the main module, leaving the sandbox to its gate's applyPrecompiled. */
+const LAUNCH = `import { runMain } from 'node:module'; import { dirname, resolve } from 'node:path'; import { fileURLToPath } from 'node:url';
+export function launchPrecompiled(sandbox, target) { const self = target.self.startsWith('file:') ? fileURLToPath(target.self) : target.self; const program = resolve(dirname(self), target.program); process.argv[1] = program; runMain(program); return false; }`;
+const UNSANDBOXED = replaceLoader(`${LAUNCH}\nexport function applyPrecompiled() {}`);
 const sandboxedWith = (declaration: unknown): string =>
-  replaceLoader(`import { sandbox } from ${JSON.stringify(RUNTIME)}; export function applyPrecompiled() { sandbox(${JSON.stringify(declaration)}); }`);
+  replaceLoader(`${LAUNCH}\nimport { sandbox } from ${JSON.stringify(RUNTIME)}; export function applyPrecompiled() { sandbox(${JSON.stringify(declaration)}); }`);
 
 /** How a run ended, with the answers a server gave. */
 interface Outcome {

@@ -306,8 +306,8 @@ function placeholders(): LandlockPlaceholders {
 
 /**
  * `{loader}`: what loading the runtime reads again after the restart. The runtime's package, the
- * package of the native binding ffi.ts loaded (and, when it came through ffi-rs's own entry, ffi-rs
- * and the platform packages it picks from), and @syscage/core, which the public API imports: found
+ * package of the native binding ffi.ts loaded (and, when it came through ffi-rs's own entry, the
+ * platform packages it picks from), ffi-rs, and @syscage/core, which the public API imports: found
  * beside the runtime as npm, pnpm and a workspace place dependencies, else by the resolver.
  */
 function loaderPackages(runtime: string | undefined, real: (file: string | undefined) => string | undefined, packageRoot: (file: string | undefined) => string | undefined): string[] {
@@ -329,8 +329,11 @@ function loaderPackages(runtime: string | undefined, real: (file: string | undef
   };
   const core = besideRuntime('@syscage/core') ?? packageRoot(resolveReal('@syscage/core'));
   const binding = packageRoot(real(ffi.file));
+  // ffi-rs's own entry: loaded only as the fallback, but a program may use ffi-rs itself (it is
+  // the runtime's dependency, so it sits beside it).
+  const ffiRs = besideRuntime('ffi-rs');
   const throughFfiRs = ffi.source === 'ffi-rs' ? [packageRoot(resolveReal('ffi-rs')), ...platformBindings(resolveReal('ffi-rs'), resolveReal).map(packageRoot)] : [];
-  return [...new Set([runtime, core, binding, ...throughFfiRs].filter((dir): dir is string => dir !== undefined))];
+  return [...new Set([runtime, core, binding, ffiRs, ...throughFfiRs].filter((dir): dir is string => dir !== undefined))];
 }
 
 /** The `name` in `dir`'s package.json, if it can be read. */

@@ -12,7 +12,9 @@
  *   gets stand-ins that make this mark instead of applying the sandbox, so the trace sees what the
  *   program does from the point its sandbox would start, unsandboxed (a sandboxed trace could only
  *   show what the current declaration already allows, plus the loader's own work and restart).
- *   `narrow()` becomes a no-op; `status()` is the real one (no sandbox).
+ *   `narrow()` becomes a no-op; `status()` is the real one (no sandbox). A built program's
+ *   launcher (`launchPrecompiled`) starts the program as the main module without a sandbox or a
+ *   restart, so its gate makes the mark.
  *
  * CommonJS so `--require` loads it on every Node version; it has no imports of its own.
  */
@@ -30,6 +32,7 @@ type Resolved = { url: string; format?: string | null; shortCircuit?: boolean };
 const Module = process.getBuiltinModule('node:module') as unknown as {
   prototype: { _compile: (this: { id: string }, ...args: unknown[]) => unknown };
   _load: (request: string, ...rest: unknown[]) => unknown;
+  runMain: (main: string) => void;
   registerHooks?: (hooks: {
     resolve: (specifier: string, context: unknown, next: (s: string, c: unknown) => Resolved) => Resolved;
     load: (u: string, c: unknown, next: (u: string, c: unknown) => { format?: string; source?: unknown }) => unknown;
@@ -60,6 +63,32 @@ const markSandbox = (): void => {
 };
 (globalThis as Record<symbol, unknown>)[Symbol.for('syscage.trace.sandbox-point')] = markSandbox;
 
+/** Where a launcher sits and what it starts (the runtime's loader.ts `LaunchTarget`). */
+type LaunchTarget = { self: string; program: string; main: boolean | undefined };
+
+/**
+ * The launcher's stand-in: as the main module, it starts the program beside it as the main module
+ * (unsandboxed, no restart) and returns false; imported, it returns true and its importer loads
+ * the program.
+ */
+const launch = (_sandbox: unknown, target: LaunchTarget): boolean => {
+  const self = target.self.startsWith('file:') ? url.fileURLToPath(target.self) : target.self;
+  const real = (file: string): string | undefined => {
+    try {
+      return fs.realpathSync(file);
+    } catch {
+      return undefined;
+    }
+  };
+  const main = target.main ?? (process.argv[1] !== undefined && real(path.resolve(process.argv[1])) === real(self));
+  if (!main) return true;
+  const program = path.resolve(path.dirname(self), target.program);
+  process.argv[1] = program;
+  Module.runMain(program);
+  return false;
+};
+(globalThis as Record<symbol, unknown>)[Symbol.for('syscage.trace.launch')] = launch;
+
 const compile = Module.prototype._compile;
 Module.prototype._compile = function (this: { id: string }, ...args: unknown[]) {
   if (!marked && (this.id === '.' || this.id === '[eval]')) {
@@ -72,14 +101,14 @@ Module.prototype._compile = function (this: { id: string }, ...args: unknown[]) 
 // require(): the stand-ins as objects.
 const load = Module._load;
 Module._load = function (this: unknown, request: string, ...rest: unknown[]) {
-  if (request === LOADER) return { applyPrecompiled: markSandbox };
+  if (request === LOADER) return { applyPrecompiled: markSandbox, launchPrecompiled: launch };
   const real = load.call(this, request, ...rest);
   if (request !== RUNTIME) return real;
   return { ...(real as object), sandbox: () => (markSandbox(), (target: unknown) => target), narrow: () => undefined };
 };
 
 // import: the stand-ins as data: modules (the runtime's stand-in re-exports the real module's other exports).
-const LOADER_STUB = `data:text/javascript,${encodeURIComponent(`const mark = globalThis[${GLOBAL}]; export function applyPrecompiled() { mark?.(); }`)}`;
+const LOADER_STUB = `data:text/javascript,${encodeURIComponent(`const mark = globalThis[${GLOBAL}]; export function applyPrecompiled() { mark?.(); } export function launchPrecompiled(sandbox, target) { return globalThis[Symbol.for("syscage.trace.launch")](sandbox, target); }`)}`;
 const RUNTIME_STUB_TAIL = `; const mark = globalThis[${GLOBAL}]; export function sandbox() { mark?.(); return (target) => target; } export function narrow() {}`;
 const runtimeStub = (real: string): string => `data:text/javascript,${encodeURIComponent(`export * from ${JSON.stringify(real)}${RUNTIME_STUB_TAIL}`)}`;
 
