@@ -30,7 +30,7 @@ await build({
   entryPoints: ['packages/core/src/index.ts'],
   outfile: 'packages/core/dist/index.js',
   allowOverwrite: true,
-  plugins: [keepSeparate(['errors', 'catalog/self-pid', 'landlock/rights'])],
+  plugins: [keepSeparate(['errors', 'bpf/self-pid', 'landlock/rights'])],
 });
 // Two single-file entries: a built program's loader (`@syscage/runtime/loader`, the one module a
 // sandboxed program loads before the sandbox: ~2 ms on Node 20 against ~5 ms for the three it took
