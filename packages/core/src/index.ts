@@ -49,3 +49,6 @@ export { BPF_MAXINSNS, decodeProgram, encodeProgram } from './bpf/opcodes.ts';
 export { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_LOG, SECCOMP_RET_TRAP } from './seccomp-abi.ts';
 export type { SockFilter } from './bpf/opcodes.ts';
 export { SELF_PID, bindSelfPid } from './bpf/self-pid.ts';
+
+export { prepareDeclaration } from './pipeline.ts';
+export type { PrepareOptions, PreparedDeclaration } from './pipeline.ts';
