@@ -6,6 +6,7 @@
 //   node scripts/bundle.mjs   (run by `pnpm build` after tsc)
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { PACKAGE_BUNDLE as shared } from './bundle-options.mjs';
 
@@ -76,6 +77,14 @@ await build({
   // commander is CommonJS and requires only Node's built-in modules.
   banner: { js: "const require = (id) => process.getBuiltinModule(id) ?? process.getBuiltinModule('node:module').createRequire(import.meta.url)(id);" },
   plugins: [
+    {
+      // core's kernel constants (@syscage/core/constants, used by exec's start-up rules) are a few
+      // numbers: copied into the bundle, not one more module to load in front of every command.
+      name: 'inline-core-constants',
+      setup(b) {
+        b.onResolve({ filter: /^@syscage\/core\/constants$/ }, () => ({ path: fileURLToPath(new URL('../packages/core/src/catalog/constants.ts', import.meta.url)) }));
+      },
+    },
     {
       // commander requires child_process when it loads, for executable sub-commands (syscage has
       // none): a few ms of every start. Here it gets the module on first use instead.
