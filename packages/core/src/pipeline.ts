@@ -29,6 +29,7 @@ export interface PrepareOptions {
 
 /** A declaration on its way to the kernel. Its parts are built on first use and remembered; the methods may be called detached. */
 export interface PreparedDeclaration {
+  /** The validated declaration: `resolveCapabilities(declaration, where)`. */
   readonly resolved: ResolvedCapabilities;
   /** `buildPolicy(resolved, { node })`. */
   readonly policy: Policy;
