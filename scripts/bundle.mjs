@@ -6,6 +6,7 @@
 //   node scripts/bundle.mjs   (run by `pnpm build` after tsc)
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { PACKAGE_BUNDLE as shared } from './bundle-options.mjs';
 
@@ -30,7 +31,7 @@ await build({
   entryPoints: ['packages/core/src/index.ts'],
   outfile: 'packages/core/dist/index.js',
   allowOverwrite: true,
-  plugins: [keepSeparate(['errors', 'catalog/self-pid', 'landlock/rights'])],
+  plugins: [keepSeparate(['errors', 'bpf/self-pid', 'landlock/rights'])],
 });
 // Two single-file entries: a built program's loader (`@syscage/runtime/loader`, the one module a
 // sandboxed program loads before the sandbox: ~2 ms on Node 20 against ~5 ms for the three it took
@@ -76,6 +77,14 @@ await build({
   // commander is CommonJS and requires only Node's built-in modules.
   banner: { js: "const require = (id) => process.getBuiltinModule(id) ?? process.getBuiltinModule('node:module').createRequire(import.meta.url)(id);" },
   plugins: [
+    {
+      // core's kernel constants (@syscage/core/constants, used by exec's start-up rules) are a few
+      // numbers: copied into the bundle, not one more module to load in front of every command.
+      name: 'inline-core-constants',
+      setup(b) {
+        b.onResolve({ filter: /^@syscage\/core\/constants$/ }, () => ({ path: fileURLToPath(new URL('../packages/core/src/catalog/constants.ts', import.meta.url)) }));
+      },
+    },
     {
       // commander requires child_process when it loads, for executable sub-commands (syscage has
       // none): a few ms of every start. Here it gets the module on first use instead.

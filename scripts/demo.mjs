@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeCache, buildPolicy, compilePolicy, disassemble, getArch, resolveCapabilities } from '@syscage/core';
+import { analyzeCache, disassemble, getArch, prepareDeclaration } from '@syscage/core';
 
 const EXAMPLE = fileURLToPath(new URL('../examples/syslog-parse/', import.meta.url));
 const BUNDLE = 'dist/syslog-parse.js';
@@ -22,7 +22,7 @@ const manifest = JSON.parse(readFileSync(join(EXAMPLE, `${BUNDLE}.syscage.json`)
 
 // What the build embeds, for this machine's architecture.
 const arch = getArch(process.arch === 'arm64' ? 'aarch64' : 'x86_64');
-const filter = compilePolicy(buildPolicy(resolveCapabilities(manifest.declaration)), arch.name);
+const filter = prepareDeclaration(manifest.declaration).filter(arch.name);
 const sha = createHash('sha256').update(filter.bytes).digest('hex');
 const embedded = manifest.arches[arch.name];
 const cache = analyzeCache(filter.instructions, arch);

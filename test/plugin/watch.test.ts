@@ -1,17 +1,18 @@
 /**
  * Watch mode and the Vite dev server. In each bundler's own watch mode (esbuild: a context rebuilt
  * on demand), with one plugin instance throughout: a rebuild after a change that did not touch the
- * entry reuses what the plugin knew (the scanner parses nothing, nothing is compiled: asserted with
- * the scanner's and compiler's counters, not with timings), and a change to the entry's declaration
+ * entry reuses what the plugin knew (the scanner parses nothing, nothing is compiled: asserted by
+ * counting, with spies, the files the scanner reads and the policies core builds, not with
+ * timings), and a change to the entry's declaration
  * is parsed and compiled again and shows in the output; a module that is not an entry and gains a
  * declaration fails the rebuild, and the session recovers once it loses it. The Vite dev server
  * never sandboxes what it serves, and says so once.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { compileCount } from '../../packages/plugin/src/core/compile.ts';
-import { parseCount } from '../../packages/plugin/src/core/scan/scan.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { buildPolicy } from '../../packages/core/src/catalog/build-policy.ts';
+import { findRuntimeBindings } from '../../packages/plugin/src/core/scan/bindings.ts';
 import { DEV_SERVER_NOTE } from '../../packages/plugin/src/index.ts';
 import { BUNDLERS } from '../../packages/plugin/test/bundlers.ts';
 import { serveInDevServer } from '../../packages/plugin/test/dev-server.ts';
@@ -28,7 +29,10 @@ function makeApp(name: string): string {
   return app;
 }
 
-const counters = () => ({ parses: parseCount(), compiles: compileCount() });
+// The scanner looks for the runtime's bindings once in every file it parses; a compile builds one policy.
+vi.mock(import('../../packages/plugin/src/core/scan/bindings.ts'), { spy: true });
+vi.mock(import('../../packages/core/src/catalog/build-policy.ts'), { spy: true });
+const counters = () => ({ parses: vi.mocked(findRuntimeBindings).mock.calls.length, compiles: vi.mocked(buildPolicy).mock.calls.length });
 
 describe.each(BUNDLERS)('$name watch mode', (bundler) => {
   it('reuses the parsed entry when a rebuild did not touch it, and recompiles a changed declaration', async () => {

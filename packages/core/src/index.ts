@@ -23,13 +23,12 @@ export { CAPABILITY_NAMES } from './dsl/capabilities.ts';
 export type { Capabilities, CapabilityName, PathGrant, PortGrant } from './dsl/capabilities.ts';
 export { resolveCapabilities } from './catalog/resolve.ts';
 export type { DeclarationPlace, ResolvedCapabilities, ScopedCapability } from './catalog/resolve.ts';
-export { CAPABILITY_RULES, UNSCOPED_ONLY_RULES, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';
-export type { BuildPolicyOptions } from './catalog/build-policy.ts';
+export { CAPABILITY_RULES, UNSCOPED_ONLY_RULES, assemblePolicy, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';
+export type { BuildPolicyOptions, PolicyParts } from './catalog/build-policy.ts';
 export { NODE_MAJORS, nodeBaseline } from './catalog/baseline.ts';
 export type { NodeMajor } from './catalog/baseline.ts';
 export { ALWAYS_DENIED, ENOSYS_SYSCALLS, SOFT_DENIALS } from './catalog/deny.ts';
 export type { SoftDenial } from './catalog/deny.ts';
-export { SELF_PID, bindSelfPid } from './catalog/self-pid.ts';
 export type { CatalogRule } from './catalog/types.ts';
 
 export { ABI_KERNELS, FILE_RIGHTS, FS_RIGHTS, NET_RIGHTS, SCOPE_RIGHTS, TSYNC_ABI, rightAbi, rightsMask } from './landlock/rights.ts';
@@ -46,14 +45,10 @@ export type { SimulationResult } from './bpf/simulate.ts';
 export { disassemble } from './bpf/disasm.ts';
 export { analyzeCache, isConstAllow } from './bpf/cache.ts';
 export type { CacheReport } from './bpf/cache.ts';
-export {
-  BPF_MAXINSNS,
-  SECCOMP_RET_ALLOW,
-  SECCOMP_RET_ERRNO,
-  SECCOMP_RET_KILL_PROCESS,
-  SECCOMP_RET_LOG,
-  SECCOMP_RET_TRAP,
-  decodeProgram,
-  encodeProgram,
-} from './bpf/opcodes.ts';
+export { BPF_MAXINSNS, decodeProgram, encodeProgram } from './bpf/opcodes.ts';
+export { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_LOG, SECCOMP_RET_TRAP } from './seccomp-abi.ts';
 export type { SockFilter } from './bpf/opcodes.ts';
+export { SELF_PID, bindSelfPid } from './bpf/self-pid.ts';
+
+export { prepareDeclaration } from './pipeline.ts';
+export type { PrepareOptions, PreparedDeclaration } from './pipeline.ts';

@@ -1,9 +1,12 @@
 /**
- * The few per-architecture numbers the loader itself needs at run time: the `seccomp` syscall
- * number and Node's name for the architecture. They mirror core's generated syscall tables (a
- * test keeps them equal) but are kept here so a built program does not load core's tables just to
- * install precompiled bytes. It knows nothing of policies; the filter's own arch check is core's.
+ * The few per-architecture numbers the loader itself needs at run time: the numbers of the
+ * syscalls it makes and Node's name for the architecture. The numbers are generated from the same
+ * uapi headers as core's syscall tables (syscalls.gen.ts, by `pnpm gen:syscalls`) but kept apart
+ * so a built program does not load core's tables just to install precompiled bytes. It knows
+ * nothing of policies; the filter's own arch check is core's.
  */
+
+import { LOADER_SYSCALLS } from './syscalls.gen.ts';
 
 /** Architecture names as the kernel spells them (core's `ArchName`). */
 export type LoaderArchName = 'x86_64' | 'aarch64';
@@ -27,13 +30,15 @@ export interface LoaderArch {
   readonly nrIoctl: number;
 }
 
-/**
- * Keyed by `process.arch`. x86_64: `arch/x86/entry/syscalls/syscall_64.tbl`; aarch64 uses
- * asm-generic numbering (`include/uapi/asm-generic/unistd.h`).
- */
+function loaderArch(name: LoaderArchName, nodeArch: LoaderArch['nodeArch']): LoaderArch {
+  const nr = LOADER_SYSCALLS[name];
+  return { name, nodeArch, nrSeccomp: nr.seccomp, nrFcntl: nr.fcntl, nrExecve: nr.execve, nrLandlockCreateRuleset: nr.landlock_create_ruleset, nrCapset: nr.capset, nrIoctl: nr.ioctl };
+}
+
+/** Keyed by `process.arch`. */
 const LOADER_ARCHES: Readonly<Record<string, LoaderArch>> = {
-  x64: { name: 'x86_64', nodeArch: 'x64', nrSeccomp: 317, nrFcntl: 72, nrExecve: 59, nrLandlockCreateRuleset: 444, nrCapset: 126, nrIoctl: 16 },
-  arm64: { name: 'aarch64', nodeArch: 'arm64', nrSeccomp: 277, nrFcntl: 25, nrExecve: 221, nrLandlockCreateRuleset: 444, nrCapset: 91, nrIoctl: 29 },
+  x64: loaderArch('x86_64', 'x64'),
+  arm64: loaderArch('aarch64', 'arm64'),
 };
 
 /** Every architecture the loader supports, by kernel name. */

@@ -5,16 +5,7 @@
  * behaviour from the plugin's loader, which hands `applySandbox` precompiled filters instead.
  */
 
-import {
-  NODE_MAJORS,
-  buildPolicy,
-  buildStage1Policy,
-  compilePolicy,
-  planLandlock,
-  resolveCapabilities,
-  type Capabilities,
-  type NodeMajor,
-} from '@syscage/core';
+import { NODE_MAJORS, prepareDeclaration, type Capabilities, type NodeMajor } from '@syscage/core';
 import { appliedGrants, applyNarrower, applySandbox, failClosed, readStatus, type SandboxStatus } from './apply.ts';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
@@ -44,15 +35,15 @@ export function sandbox(capabilities: Capabilities): SandboxDecorator {
   // Said once, by the first process: a restarted one runs the same code again.
   if (process.env[REEXEC_ENV] === undefined && appliedGrants() === undefined) warnIfLate(new Error().stack ?? '');
   try {
-    const resolved = resolveCapabilities(capabilities);
-    const node = nodeMajor();
+    const prepared = prepareDeclaration(capabilities, { node: nodeMajor() });
+    const { resolved } = prepared;
     applySandbox({
       grants: [...resolved.grants],
       onViolation: resolved.onViolation,
       unsupported: resolved.unsupported,
-      filter: (arch) => compilePolicy(buildPolicy(resolved, node ? { node } : {}), arch).bytes,
-      stage1: (arch) => compilePolicy(buildStage1Policy(), arch).bytes,
-      landlock: planLandlock(resolved),
+      filter: (arch) => prepared.filter(arch).bytes,
+      stage1: (arch) => prepared.stage1(arch).bytes,
+      landlock: prepared.landlock,
     });
   } catch (error) {
     failClosed(error);
@@ -80,7 +71,8 @@ function warnIfLate(stack: string): void {
 export function narrow(capabilities: Capabilities): void {
   try {
     const before = appliedGrants();
-    const resolved = resolveCapabilities(capabilities);
+    const prepared = prepareDeclaration(capabilities, { node: nodeMajor() });
+    const { resolved } = prepared;
     const wider = [...resolved.grants].filter((name) => !before?.includes(name));
     if (before !== undefined && wider.length > 0) {
       throw loaderError({ code: 'INVALID_FILTER', message: `narrow() can only take capabilities away; ${wider.map((n) => `\`${n}\``).join(', ')} ${wider.length === 1 ? 'was' : 'were'} not granted.`, hint: 'Declare it in sandbox() from the start, or leave it out here.' });
@@ -88,8 +80,7 @@ export function narrow(capabilities: Capabilities): void {
     const arch = findLoaderArch()?.name;
     if (before === undefined && (process.platform !== 'linux' || arch === undefined) && resolved.unsupported === 'warn') return;
     if (before === undefined || arch === undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'narrow() was called before sandbox().', hint: 'Call sandbox() first; narrow() only takes away.' });
-    const policy = buildPolicy(resolved, { ...(nodeMajor() ? { node: nodeMajor() as NodeMajor } : {}) });
-    applyNarrower(compilePolicy(policy, arch).bytes, [...resolved.grants], resolved.onViolation);
+    applyNarrower(prepared.filter(arch).bytes, [...resolved.grants], resolved.onViolation);
   } catch (error) {
     failClosed(error);
   }

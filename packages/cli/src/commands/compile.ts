@@ -1,11 +1,11 @@
 /**
  * `syscage compile`: a declaration given as options → core's policy → the raw filter bytes
  * (`struct sock_filter[]`, little-endian), or with `--json` the resolved policy and its Landlock
- * plan. The same pipeline the plugin runs at build time; no kernel involved.
+ * plan. The same pipeline the plugin runs at build time (core's `prepareDeclaration`); no kernel involved.
  */
 
 import { writeFileSync } from 'node:fs';
-import { buildPolicy, compilePolicy, describeAction, planLandlock, type ArchName } from '@syscage/core';
+import { describeAction, prepareDeclaration, type ArchName } from '@syscage/core';
 import { Command } from 'commander';
 import { addDeclarationOptions, resolveOptions, type DeclarationOptions } from '../declaration.ts';
 import { policyRules } from '../describe.ts';
@@ -37,11 +37,12 @@ export function compileCommand(): Command {
 
 function runCompile(options: CompileOptions): void {
   if (options.output === undefined && !options.json) throw usageError('compile needs -o FILE for the filter bytes, or --json for the policy.', 'e.g. syscage compile --allow fs.read -o filter.bin');
-  const { declaration, resolved } = resolveOptions(options);
+  const { declaration } = resolveOptions(options);
   const arch = options.arch ?? nativeArch();
   const node = nodeMajor(options.node);
-  const policy = buildPolicy(resolved, node === undefined ? {} : { node });
-  const { bytes } = compilePolicy(policy, arch);
+  const prepared = prepareDeclaration(declaration, { node });
+  const { resolved, policy } = prepared;
+  const { bytes } = prepared.filter(arch);
   const digest = sha256(bytes);
   if (options.output !== undefined) writeBytes(options.output, arch, bytes, digest);
   if (options.json) {
@@ -56,7 +57,7 @@ function runCompile(options: CompileOptions): void {
       sha256: digest,
       defaultAction: describeAction(policy.defaultAction),
       rules: policyRules(policy, arch),
-      landlock: planLandlock(resolved),
+      landlock: prepared.landlock,
     });
   }
 }

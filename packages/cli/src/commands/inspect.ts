@@ -8,7 +8,7 @@
  * `EXIT.tampered`: the bundle was edited, or built by another syscage version (stale).
  */
 
-import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities, isSyscageError, type ArchName, type LandlockPlan, type NodeMajor, type ResolvedCapabilities } from '@syscage/core';
+import { prepareDeclaration, isSyscageError, type ArchName, type LandlockPlan, type NodeMajor, type PreparedDeclaration, type ResolvedCapabilities } from '@syscage/core';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
@@ -72,15 +72,14 @@ function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | un
     checks.push({ what: 'launcher', ok: same, detail: same ? `the output applies the sandbox before reading ${launcher.program}, then starts it as the main module` : `the output launches ${launcher.program} with another sandbox than the program's gate applies` });
   }
   if (gate !== undefined) checks.push({ what: 'gate', ok: true, detail: `the ${launcher === undefined ? 'output' : 'program'} loads ${gate} as its first statement, before any other module` });
-  const fromGrants = resolveFromGrants(payload);
   const node = typeof manifest?.node === 'number' ? (manifest.node as NodeMajor) : undefined;
-  const policy = buildPolicy(fromGrants, node === undefined ? {} : { node });
+  const fromGrants = prepareFromGrants(payload, node);
   const filters: Report['filters'] = {};
   for (const [arch, base64] of Object.entries(payload.filters)) {
     const embedded = decode(base64);
-    const fresh = compilePolicy(policy, arch as ArchName).bytes;
+    const fresh = fromGrants.filter(arch as ArchName).bytes;
     const stage1 = decode(payload.stage1[arch] ?? '');
-    const freshStage1 = compilePolicy(buildStage1Policy(), arch as ArchName).bytes;
+    const freshStage1 = fromGrants.stage1(arch as ArchName).bytes;
     filters[arch] = { sha256: sha256(embedded), instructions: embedded.length / 8, stage1Sha256: sha256(stage1) };
     checks.push({ what: `${arch} filter`, ok: sha256(embedded) === sha256(fresh), detail: sha256(embedded) === sha256(fresh) ? 'equals a fresh compile' : `differs from a fresh compile (embedded ${sha256(embedded).slice(0, 16)}…, fresh ${sha256(fresh).slice(0, 16)}…)` });
     checks.push({ what: `${arch} first-stage filter`, ok: sha256(stage1) === sha256(freshStage1), detail: sha256(stage1) === sha256(freshStage1) ? 'equals a fresh compile' : 'differs from a fresh compile' });
@@ -89,42 +88,43 @@ function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | un
   }
   let declaration: unknown = declarationFromGrants(payload.grants, payload.onViolation);
   let declarationSource: Report['declarationSource'] = 'grants';
-  let resolved = fromGrants;
+  let prepared = fromGrants;
   if (manifest?.declaration !== undefined) {
     declaration = manifest.declaration;
     declarationSource = 'manifest';
-    resolved = resolveManifestDeclaration(manifest, checks) ?? fromGrants;
+    prepared = prepareManifestDeclaration(manifest, checks) ?? fromGrants;
+    const { resolved } = prepared;
     const same = sameGrants(resolved, payload);
     checks.push({ what: 'grants', ok: same, detail: same ? "the manifest's declaration grants what the bundle embeds" : `the manifest's declaration grants ${[...resolved.grants].sort().join(', ') || 'nothing'} (${resolved.onViolation}), the bundle ${[...payload.grants].sort().join(', ') || 'nothing'} (${payload.onViolation})` });
   }
   let landlock: unknown = payload.landlock;
   let landlockSource: Report['landlockSource'] = 'embedded';
   if (payload.landlock !== undefined && declarationSource === 'manifest') {
-    const fresh = planLandlock(resolved);
+    const fresh = prepared.landlock;
     const same = toJson(fresh) === toJson(payload.landlock);
     checks.push({ what: 'Landlock plan', ok: same, detail: same ? "equals the plan of the manifest's declaration" : "differs from the plan of the manifest's declaration" });
   } else if (payload.landlock === undefined) {
-    landlock = declarationSource === 'manifest' ? planLandlock(resolved) : undefined;
+    landlock = declarationSource === 'manifest' ? prepared.landlock : undefined;
     landlockSource = declarationSource === 'manifest' ? 'computed' : 'none';
   }
   const landlockWords = landlock === undefined ? undefined : describePlan(landlock as LandlockPlan, placeholders, isFile);
   return { declaration, declarationSource, grants: payload.grants, onViolation: payload.onViolation, unsupported: payload.unsupported, filters, landlock, landlockSource, landlockWords, limits: limitsOf(payload.grants), checks };
 }
 
-function resolveFromGrants(payload: EmbeddedPayload): ResolvedCapabilities {
+function prepareFromGrants(payload: EmbeddedPayload, node: NodeMajor | undefined): PreparedDeclaration {
   try {
-    return resolveCapabilities(declarationFromGrants(payload.grants, payload.onViolation));
+    return prepareDeclaration(declarationFromGrants(payload.grants, payload.onViolation), { node });
   } catch (error) {
     if (isSyscageError(error)) throw failure(`The bundle embeds grants this syscage does not know: ${error.reason}`, 'Inspect it with the syscage version that built it, or rebuild.');
     throw error;
   }
 }
 
-function resolveManifestDeclaration(manifest: ManifestSummary, checks: Check[]): ResolvedCapabilities | undefined {
+function prepareManifestDeclaration(manifest: ManifestSummary, checks: Check[]): PreparedDeclaration | undefined {
   const declaration = manifest.declaration;
   const withMode = typeof declaration === 'object' && declaration !== null && !('onViolation' in declaration) && manifest.onViolation ? { ...declaration, onViolation: manifest.onViolation } : declaration;
   try {
-    return resolveCapabilities(withMode);
+    return prepareDeclaration(withMode);
   } catch (error) {
     checks.push({ what: 'manifest declaration', ok: false, detail: `does not resolve: ${(error as Error).message}` });
     return undefined;

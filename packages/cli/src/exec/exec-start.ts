@@ -13,24 +13,26 @@
  */
 
 import type { CatalogRule, ConditionSpec } from '@syscage/core';
+import {
+  CLONE_NAMESPACES,
+  CLONE_PTRACE,
+  CLONE_THREAD_FLAGS,
+  CLONE_UNTRACED,
+  F_DUPFD,
+  F_DUPFD_CLOEXEC,
+  F_GETFD,
+  F_GETFL,
+  F_SETFD,
+  F_SETFL,
+  O_RDWR,
+  O_WRITE_BITS,
+  TCGETS,
+  TIOCGPGRP,
+  TIOCGWINSZ,
+} from '@syscage/core/constants';
 
-// <asm-generic/fcntl.h>, the same on x86_64 and aarch64: core's OPEN_READ_ONLY test.
-const O_RDWR = 0o2;
-const O_WRITE_BITS = 0o1 | O_RDWR | 0o100 | 0o1000 | 0o2000 | 0o20000000;
-// <asm-generic/ioctls.h>.
-const TCGETS = 0x5401;
-const TIOCGPGRP = 0x540f;
-const TIOCGWINSZ = 0x5413;
-// fcntl commands.
-const F_DUPFD = 0;
-const F_GETFD = 1;
-const F_SETFD = 2;
-const F_GETFL = 3;
-const F_SETFL = 4;
-const F_DUPFD_CLOEXEC = 1030;
-// <linux/sched.h>: what makes a clone a thread, and what no clone may carry.
-const CLONE_THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000;
-const CLONE_FORBIDDEN = 0x20000 | 0x2000000 | 0x4000000 | 0x8000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x2000 | 0x800000;
+/** What no clone may carry: a namespace, ptrace, or CLONE_UNTRACED (as core's catalog says for spawn). */
+const CLONE_FORBIDDEN = CLONE_NAMESPACES | CLONE_PTRACE | CLONE_UNTRACED;
 
 const rules = (why: string, ...syscalls: string[]): CatalogRule[] => syscalls.map((syscall) => ({ syscall, why }));
 const readOnly = (arg: number): ConditionSpec[] => [{ arg, width: 32, op: 'flags_clear', flags: O_WRITE_BITS }];

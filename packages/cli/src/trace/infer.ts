@@ -18,10 +18,9 @@ import {
   DNS_PATHS,
   EXEC_START_PATHS,
   NODE_IMPLICIT_PATHS,
-  buildPolicy,
   evaluatePolicy,
   getArch,
-  resolveCapabilities,
+  prepareDeclaration,
   type ArchName,
   type Capabilities,
   type CapabilityName,
@@ -75,8 +74,8 @@ const show = (event: SyscallEvent): string => `${event.name}(${event.args.join('
 
 /** The policy of `declaration` for `target`. */
 function policyFor(declaration: Capabilities, target: InferTarget): Policy {
-  const resolved = resolveCapabilities(declaration);
-  return target.kind === 'node' ? buildPolicy(resolved, target.nodeMajor === undefined ? {} : { node: target.nodeMajor }) : buildExecPolicy(resolved, { node: false });
+  const prepared = prepareDeclaration(declaration, { node: target.nodeMajor });
+  return target.kind === 'node' ? prepared.policy : buildExecPolicy(prepared.resolved, { node: false });
 }
 
 /** Infers the declaration `events` need. */

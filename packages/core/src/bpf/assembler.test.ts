@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Assembler } from './assembler.ts';
-import { BPF_JA, BPF_JMP, SECCOMP_DATA_NR, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS, encodeProgram } from './opcodes.ts';
+import { BPF_JA, BPF_JMP, encodeProgram } from './opcodes.ts';
+import { SECCOMP_DATA_NR, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS } from '../seccomp-abi.ts';
 import { simulate } from './simulate.ts';
 
 /** A `jeq` whose true branch is `gap` instructions away: `gap` distinct `ret`s stand between them. */

@@ -7,6 +7,7 @@
  */
 
 import type { ArchDescriptor } from '../arch/types.ts';
+import { SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, SECCOMP_RET_ALLOW } from '../seccomp-abi.ts';
 import {
   BPF_ABS,
   BPF_ALU,
@@ -21,9 +22,6 @@ import {
   BPF_LD,
   BPF_RET,
   BPF_W,
-  SECCOMP_DATA_ARCH,
-  SECCOMP_DATA_NR,
-  SECCOMP_RET_ALLOW,
   type SockFilter,
 } from './opcodes.ts';
 

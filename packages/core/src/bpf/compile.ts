@@ -17,9 +17,10 @@ import { getArch } from '../arch/index.ts';
 import type { ArchDescriptor, ArchName } from '../arch/types.ts';
 import { ENOSYS, ERRNO, KILL_PROCESS, encodeAction, type Action } from '../policy/action.ts';
 import type { Policy, Rule } from '../policy/types.ts';
+import { SECCOMP_DATA_ARCH, SECCOMP_DATA_NR } from '../seccomp-abi.ts';
 import { Assembler, type Label } from './assembler.ts';
 import { compileConditions } from './conditions.ts';
-import { SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, encodeProgram, type SockFilter } from './opcodes.ts';
+import { encodeProgram, type SockFilter } from './opcodes.ts';
 
 /** How the syscall-number dispatch is laid out. */
 export type Layout = 'tree' | 'linear';

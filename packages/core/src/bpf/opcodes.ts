@@ -1,10 +1,13 @@
 /**
- * Classic-BPF and seccomp constants, spelled as in the kernel's uapi headers (`linux/filter.h`,
- * `linux/bpf_common.h`, `linux/seccomp.h`) so they grep against them, plus the `sock_filter`
- * instruction type and its 8-byte little-endian encoding. No policy knowledge lives here.
+ * Classic-BPF constants, spelled as in the kernel's uapi headers (`linux/filter.h`,
+ * `linux/bpf_common.h`) so they grep against them, the `sock_filter` instruction type and its
+ * 8-byte little-endian encoding, and where an argument lies in `struct seccomp_data`. No policy
+ * knowledge lives here; the seccomp ABI itself (return values, `seccomp_data` offsets) is the leaf
+ * module seccomp-abi.ts.
  */
 
 import { SyscageError } from '../errors.ts';
+import { SECCOMP_DATA_ARGS } from '../seccomp-abi.ts';
 
 /** One classic-BPF instruction, `struct sock_filter`. */
 export interface SockFilter {
@@ -68,29 +71,6 @@ export const BPF_MAXINSNS = 4096;
 export const BPF_MEMWORDS = 16;
 /** Farthest a conditional jump reaches: `jt`/`jf` are 8-bit. */
 export const BPF_MAX_COND_JUMP = 255;
-
-// seccomp return values (`linux/seccomp.h`). The high 16 bits select the action.
-export const SECCOMP_RET_KILL_PROCESS = 0x80000000;
-export const SECCOMP_RET_KILL_THREAD = 0x00000000;
-export const SECCOMP_RET_TRAP = 0x00030000;
-export const SECCOMP_RET_ERRNO = 0x00050000;
-export const SECCOMP_RET_USER_NOTIF = 0x7fc00000;
-export const SECCOMP_RET_TRACE = 0x7ff00000;
-export const SECCOMP_RET_LOG = 0x7ffc0000;
-export const SECCOMP_RET_ALLOW = 0x7fff0000;
-export const SECCOMP_RET_ACTION_FULL = 0xffff0000;
-export const SECCOMP_RET_DATA = 0x0000ffff;
-
-/** Largest errno the kernel passes through `SECCOMP_RET_ERRNO` (`MAX_ERRNO`). */
-export const MAX_ERRNO = 4095;
-
-/** Offsets into `struct seccomp_data`. */
-export const SECCOMP_DATA_NR = 0;
-export const SECCOMP_DATA_ARCH = 4;
-export const SECCOMP_DATA_INSTRUCTION_POINTER = 8;
-export const SECCOMP_DATA_ARGS = 16;
-/** `sizeof(struct seccomp_data)`. */
-export const SECCOMP_DATA_SIZE = 64;
 
 /** Offset of the low 32-bit word of argument `index` (both supported arches are little-endian). */
 export function argLowOffset(index: number): number {

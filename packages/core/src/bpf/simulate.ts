@@ -8,6 +8,7 @@
 
 import { SyscageError } from '../errors.ts';
 import type { SeccompData } from '../policy/evaluate.ts';
+import { SECCOMP_DATA_SIZE } from '../seccomp-abi.ts';
 import {
   BPF_A,
   BPF_ABS,
@@ -27,7 +28,6 @@ import {
   BPF_STX,
   BPF_W,
   BPF_X,
-  SECCOMP_DATA_SIZE,
   decodeProgram,
   type SockFilter,
 } from './opcodes.ts';

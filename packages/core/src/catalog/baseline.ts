@@ -78,7 +78,7 @@ import {
   TIOCGWINSZ,
 } from './constants.ts';
 import { OPEN_READ_ONLY } from './fs.ts';
-import { SELF_PID } from './self-pid.ts';
+import { SELF_PID } from '../bpf/self-pid.ts';
 import { plain, type CatalogRule } from './types.ts';
 
 /** Node major versions syscage measures and supports. */

@@ -11,7 +11,7 @@ import { createPolicy } from '../policy/create-policy.ts';
 import type { Policy, RuleSpec } from '../policy/types.ts';
 import type { CapabilityName } from '../dsl/capabilities.ts';
 import { nodeBaseline, type NodeMajor } from './baseline.ts';
-import { ENOSYS_SYSCALLS, SOFT_DENIALS, SOFT_DENIAL_ERRNO } from './deny.ts';
+import { ENOSYS_SYSCALLS, SOFT_DENIALS, SOFT_DENIAL_ERRNO, type SoftDenial } from './deny.ts';
 import { FS_ATTRIBUTES, FS_READ, FS_WRITE } from './fs.ts';
 import { DNS, NET_CONNECT, NET_LISTEN, NET_UDP, NET_UNIX } from './net.ts';
 import { SIGNAL, SPAWN, WORKER } from './proc.ts';
@@ -63,13 +63,34 @@ export function buildPolicy(resolved: ResolvedCapabilities, options: BuildPolicy
   const granted = [...resolved.grants].sort();
   const unscoped = (Object.keys(UNSCOPED_ONLY_RULES) as ScopedCapability[]).filter((name) => resolved.scopes[name] === 'any');
   const sources = [nodeBaseline(options.node), ...granted.map((name) => CAPABILITY_RULES[name]), ...unscoped.map((name) => UNSCOPED_ONLY_RULES[name] ?? [])];
-  const rules: RuleSpec[] = Object.keys(ENOSYS_SYSCALLS).map((syscall) => ({ syscall, action: ERRNO(ENOSYS) }));
-  for (const soft of SOFT_DENIALS) {
+  const softDenials = SOFT_DENIALS.filter((soft) => {
     const applies = soft.only === undefined || soft.only.some((name) => resolved.grants.has(name));
-    if (applies && !soft.unless.some((name) => resolved.grants.has(name))) rules.push({ syscall: soft.syscall, when: soft.when, action: ERRNO(SOFT_DENIAL_ERRNO) });
-  }
-  rules.push(...mergeRules(sources.flat()).map((rule) => ({ ...rule, action: ALLOW })));
-  return createPolicy({ defaultAction: violationAction(resolved.onViolation), rules });
+    return applies && !soft.unless.some((name) => resolved.grants.has(name));
+  });
+  return assemblePolicy({ allow: sources.flat(), softDenials, onViolation: resolved.onViolation });
+}
+
+/** What {@link assemblePolicy} puts together. */
+export interface PolicyParts {
+  /** Every rule to allow, from every source; merged per syscall ({@link mergeRules}). */
+  readonly allow: readonly CatalogRule[];
+  /** The soft denials that apply, answered EACCES. */
+  readonly softDenials: readonly SoftDenial[];
+  readonly onViolation: 'kill' | 'errno';
+}
+
+/**
+ * A policy in syscage's order: the ENOSYS answers first, then the soft denials, then one merged
+ * allow list, and the violation action as the default. {@link buildPolicy} chooses the parts for a
+ * program; `syscage exec` chooses them for a command it runs.
+ * @example
+ * const policy = assemblePolicy({ allow: [{ syscall: 'read', why: 'reads' }], softDenials: [], onViolation: 'kill' });
+ */
+export function assemblePolicy(parts: PolicyParts): Policy {
+  const rules: RuleSpec[] = Object.keys(ENOSYS_SYSCALLS).map((syscall) => ({ syscall, action: ERRNO(ENOSYS) }));
+  for (const soft of parts.softDenials) rules.push({ syscall: soft.syscall, when: soft.when, action: ERRNO(SOFT_DENIAL_ERRNO) });
+  rules.push(...mergeRules(parts.allow).map((rule) => ({ ...rule, action: ALLOW })));
+  return createPolicy({ defaultAction: violationAction(parts.onViolation), rules });
 }
 
 /**

@@ -14,7 +14,7 @@ import { CAPABILITY_RULES, buildPolicy } from './build-policy.ts';
 import { ALWAYS_DENIED, ENOSYS_SYSCALLS, SOFT_DENIALS } from './deny.ts';
 import type { MeasuredNodeBaseline } from './measured/types.ts';
 import { resolveCapabilities } from './resolve.ts';
-import { SELF_PID, bindSelfPid } from './self-pid.ts';
+import { SELF_PID, bindSelfPid } from '../bpf/self-pid.ts';
 
 const x86 = getArch('x86_64');
 const everything = resolveCapabilities({ fs: true, net: true, dns: true, spawn: true, worker: true, tty: true, signal: true });

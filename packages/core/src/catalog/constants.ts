@@ -1,7 +1,9 @@
 /**
  * Kernel constants the catalog's argument conditions use, spelled as in the uapi headers. Where a
  * value differs between x86_64 and aarch64 it is not here: the catalog only tests values that are
- * the same on both (asm-generic ioctls, open flags, socket and clone constants).
+ * the same on both (asm-generic ioctls, open flags, socket and clone constants). Published as
+ * `@syscage/core/constants` so that rules written outside core (`syscage exec`'s start-up set)
+ * test the same values instead of copies.
  */
 
 // <asm-generic/fcntl.h>: open flags (identical on x86_64 and aarch64).

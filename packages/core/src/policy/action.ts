@@ -18,7 +18,7 @@ import {
   SECCOMP_RET_TRACE,
   SECCOMP_RET_TRAP,
   SECCOMP_RET_USER_NOTIF,
-} from '../bpf/opcodes.ts';
+} from '../seccomp-abi.ts';
 
 /** An action a policy can give a syscall. */
 export type Action =

@@ -1,26 +1,15 @@
 /**
  * From a declaration (as read from source or options) to what the loader embeds: the grants, the
  * violation mode, per architecture the filter bytes and the first-stage (io_uring) filter bytes,
- * and the Landlock plan, computed by `@syscage/core` exactly as the runtime would, minus the Node
- * version (a build does not know it, so it takes the union baseline). Results are cached per
- * declaration for the life of the compiler, so watch rebuilds and several entries with the same
- * declaration compile once.
+ * and the Landlock plan, computed by core's `prepareDeclaration` exactly as the runtime would,
+ * minus the Node version (a build does not know it, so it takes the union baseline), together with
+ * the payload the gate embeds. Results are cached per declaration for the life of the compiler, so
+ * watch rebuilds and several entries with the same declaration compile once.
  */
 
 import { createHash } from 'node:crypto';
 import type { PrecompiledSandbox } from '@syscage/runtime/loader';
-import {
-  buildPolicy,
-  buildStage1Policy,
-  compilePolicy,
-  planLandlock,
-  resolveCapabilities,
-  type ArchName,
-  type DeclarationPlace,
-  type LandlockPlan,
-  type Policy,
-  type ResolvedCapabilities,
-} from '@syscage/core';
+import { prepareDeclaration, type ArchName, type DeclarationPlace, type LandlockPlan, type Policy, type ResolvedCapabilities } from '@syscage/core';
 
 /** One architecture's compiled filter. */
 export interface ArchFilter {
@@ -30,14 +19,19 @@ export interface ArchFilter {
   readonly instructions: number;
 }
 
+/** Filters by architecture. */
+export type ArchFilters = Readonly<Partial<Record<ArchName, ArchFilter>>>;
+
 /** A compiled declaration. */
 export interface CompiledDeclaration {
   readonly resolved: ResolvedCapabilities;
   readonly policy: Policy;
-  readonly filters: Readonly<Partial<Record<ArchName, ArchFilter>>>;
-  readonly stage1: Readonly<Partial<Record<ArchName, ArchFilter>>>;
+  readonly filters: ArchFilters;
+  readonly stage1: ArchFilters;
   /** What Landlock enforces: `planLandlock(resolved)`. */
   readonly landlock: LandlockPlan;
+  /** What the gate passes to `applyPrecompiled()`. */
+  readonly payload: PrecompiledPayload;
 }
 
 /** The argument of `applyPrecompiled()` (`@syscage/runtime/loader`), as the gate module embeds it. */
@@ -58,13 +52,6 @@ export interface DeclarationCompiler {
   compile(declaration: unknown, where: DeclarationPlace | undefined): CompiledDeclaration;
 }
 
-let compiles = 0;
-
-/** How many declarations all compilers of this process have compiled (cache misses): a debug hook for tests. */
-export function compileCount(): number {
-  return compiles;
-}
-
 /**
  * A caching compiler for the given architectures.
  * @example
@@ -75,21 +62,20 @@ export function createCompiler(arches: readonly ArchName[], defaultOnViolation: 
   return {
     compile(declaration, where) {
       const effective = withDefault(declaration, defaultOnViolation);
-      const resolved = resolveCapabilities(effective, where);
+      const prepared = prepareDeclaration(effective, { where });
       const key = JSON.stringify(effective);
       const cached = cache.get(key);
       if (cached) return cached;
-      compiles++;
-      const policy = buildPolicy(resolved);
       const filters: Partial<Record<ArchName, ArchFilter>> = {};
       const stage1: Partial<Record<ArchName, ArchFilter>> = {};
       for (const arch of arches) {
-        filters[arch] = toFilter(compilePolicy(policy, arch).bytes);
+        filters[arch] = toFilter(prepared.filter(arch).bytes);
         let first = stage1Cache.get(arch);
-        if (!first) stage1Cache.set(arch, (first = toFilter(compilePolicy(buildStage1Policy(), arch).bytes)));
+        if (!first) stage1Cache.set(arch, (first = toFilter(prepared.stage1(arch).bytes)));
         stage1[arch] = first;
       }
-      const compiled = Object.freeze({ resolved, policy, filters, stage1, landlock: planLandlock(resolved) });
+      const { resolved, policy, landlock } = prepared;
+      const compiled = Object.freeze({ resolved, policy, filters, stage1, landlock, payload: toPayload(resolved, filters, stage1, landlock) });
       cache.set(key, compiled);
       return compiled;
     },
@@ -101,16 +87,14 @@ function withDefault(declaration: unknown, onViolation: 'kill' | 'errno'): unkno
   return { ...declaration, onViolation };
 }
 
-/** The payload `applyPrecompiled()` takes for `compiled`. */
-export function toPayload(compiled: CompiledDeclaration): PrecompiledPayload {
-  const pick = (record: Readonly<Partial<Record<ArchName, ArchFilter>>>): Partial<Record<ArchName, string>> =>
-    Object.fromEntries(Object.entries(record).map(([arch, filter]) => [arch, filter.base64]));
+function toPayload(resolved: ResolvedCapabilities, filters: ArchFilters, stage1: ArchFilters, landlock: LandlockPlan): PrecompiledPayload {
+  const pick = (record: ArchFilters): Partial<Record<ArchName, string>> => Object.fromEntries(Object.entries(record).map(([arch, filter]) => [arch, filter.base64]));
   return {
-    grants: [...compiled.resolved.grants],
-    onViolation: compiled.resolved.onViolation,
-    unsupported: compiled.resolved.unsupported,
-    filters: pick(compiled.filters),
-    stage1: pick(compiled.stage1),
-    landlock: compiled.landlock,
+    grants: [...resolved.grants],
+    onViolation: resolved.onViolation,
+    unsupported: resolved.unsupported,
+    filters: pick(filters),
+    stage1: pick(stage1),
+    landlock,
   };
 }

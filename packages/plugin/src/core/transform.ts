@@ -11,7 +11,7 @@
 import { relative } from 'node:path';
 import MagicString from 'magic-string';
 import { SyscageError, type SourceLocation } from '@syscage/core';
-import { createCompiler, toPayload, type CompiledDeclaration, type DeclarationCompiler, type PrecompiledPayload } from './compile.ts';
+import { createCompiler, type CompiledDeclaration, type DeclarationCompiler, type PrecompiledPayload } from './compile.ts';
 import type { ResolvedOptions } from './options.ts';
 import { REMOVED_CALL, RUNTIME_MODULE, createScanner, type HostParse, type Scanner } from './scan/scan.ts';
 
@@ -102,7 +102,7 @@ export async function transformModule(code: string, rawId: string, ctx: Transfor
     else if (edit.text === '') s.remove(edit.start, edit.end);
     else s.overwrite(edit.start, edit.end, edit.text);
   }
-  return { code: s.toString(), map: s.generateMap({ hires: true, source: id, includeContent: true }), entry: { id, declaration, source, compiled, payload: toPayload(compiled) } };
+  return { code: s.toString(), map: s.generateMap({ hires: true, source: id, includeContent: true }), entry: { id, declaration, source, compiled, payload: compiled.payload } };
 }
 
 /** Whether `code` is a module this transform already rewrote (its declaration is replaced by {@link REMOVED_CALL}). */

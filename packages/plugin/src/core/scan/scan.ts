@@ -62,19 +62,6 @@ export const REMOVED_CALL = '/* syscage: this declaration is applied by the gate
 
 type Parser = typeof import('oxc-parser');
 let parser: Promise<Parser> | undefined;
-let parses = 0;
-
-/** How many files all scanners of this process have parsed: a debug hook, so tests can tell a reuse from a re-parse. */
-export function parseCount(): number {
-  return parses;
-}
-
-let hostParses = 0;
-
-/** How many of those the bundler's own parser read (a debug hook: oxc-parser was not needed for them). */
-export function hostParseCount(): number {
-  return hostParses;
-}
 
 /**
  * A scanner. oxc-parser is loaded on the first `scan` call, not before.
@@ -102,15 +89,12 @@ function parseWithHost(hostParse: HostParse, code: string): Program | undefined 
   }
   const program = tree as Partial<Program> | null;
   if (program?.type !== 'Program' || !Array.isArray(program.body) || typeof program.end !== 'number') return undefined;
-  parses++;
-  hostParses++;
   return program as Program;
 }
 
 async function parse(id: string, code: string): Promise<ReturnType<Parser['parseSync']>> {
   parser ??= import('oxc-parser');
   const { parseSync } = await parser;
-  parses++;
   return parseSync(id, code, parserOptions(id));
 }
 

@@ -3,12 +3,13 @@
  * guard (the baseline lets a process signal itself and nothing else). Filters are compiled with
  * {@link SELF_PID} in its place; the loader binds the real pid right before installing. The
  * placeholder lies above every possible pid (pid_max ≤ 2^22), so binding touches nothing else.
- * A module of its own (`@syscage/core/self-pid`) so the loader of a built program can bind without
- * loading the compiler.
+ * Binding patches compiled bytes, so it lives beside them on the BPF floor; the catalog only uses
+ * the placeholder. A module of its own (`@syscage/core/self-pid`) so the loader of a built program
+ * can bind without loading the compiler.
  */
 
 import { SyscageError } from '../errors.ts';
-import { BPF_JEQ, BPF_JMP, BPF_K, SOCK_FILTER_SIZE } from '../bpf/opcodes.ts';
+import { BPF_JEQ, BPF_JMP, BPF_K, SOCK_FILTER_SIZE } from './opcodes.ts';
 
 /**
  * Stands for the sandboxed process's pid in compiled filters. Above any pid_max (2^22), so no
