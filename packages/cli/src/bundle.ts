@@ -8,30 +8,13 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LandlockPlan } from '@syscage/core';
+import type { Manifest } from '@syscage/core';
+import type { PrecompiledSandbox } from '@syscage/runtime/loader';
 import { failure } from './exit-codes.ts';
 import { readInput } from './read-input.ts';
 
-/** `@syscage/runtime/loader`'s `PrecompiledSandbox`, plus the Landlock plan newer plugins embed. */
-export interface EmbeddedPayload {
-  readonly grants: readonly string[];
-  readonly onViolation: 'kill' | 'errno';
-  readonly unsupported: 'error' | 'warn';
-  readonly filters: Readonly<Record<string, string>>;
-  readonly stage1: Readonly<Record<string, string>>;
-  readonly landlock?: LandlockPlan;
-  readonly [key: string]: unknown;
-}
-
-/** The part of the plugin's manifest `inspect` reads. */
-export interface ManifestSummary {
-  readonly declaration?: unknown;
-  readonly grants?: readonly string[];
-  readonly onViolation?: 'kill' | 'errno';
-  readonly node?: number;
-  readonly arches?: Readonly<Record<string, { readonly filterSha256?: string; readonly stage1Sha256?: string }>>;
-  readonly [key: string]: unknown;
-}
+/** The manifest beside a bundle as read from disk: the plugin's {@link Manifest}, any part of which may be missing. */
+export type ManifestSummary = Partial<Manifest>;
 
 const CALL = /applyPrecompiled[\w$]*\)?\(\s*\{/g;
 
@@ -63,7 +46,7 @@ export function looksLikeBundle(text: string): boolean {
 }
 
 /** Every embedded payload of the bundle text, in order. */
-export function findPayloads(text: string): EmbeddedPayload[] {
+export function findPayloads(text: string): PrecompiledSandbox[] {
   return [...text.matchAll(CALL)].map((match) => {
     const start = (match.index ?? 0) + match[0].length - 1;
     const value = parseLiteral(text, start);
@@ -83,7 +66,7 @@ export function readManifest(bundle: string): ManifestSummary | undefined {
   }
 }
 
-function isPayload(value: unknown): value is EmbeddedPayload {
+function isPayload(value: unknown): value is PrecompiledSandbox {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
   return Array.isArray(record['grants']) && typeof record['filters'] === 'object' && typeof record['stage1'] === 'object';

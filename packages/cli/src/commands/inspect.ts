@@ -4,16 +4,17 @@
  * payload itself carries only the grants), the per-architecture sha256 of the filters, the Landlock
  * plan, and a verification that the embedded bytes equal a fresh compile by this syscage's core of
  * the same grants and violation mode, with the baseline the plugin compiled against (the union of
- * every Node version, or the manifest's `node` when it names one). A difference exits with
+ * every Node version). A difference exits with
  * `EXIT.tampered`: the bundle was edited, or built by another syscage version (stale).
  */
 
-import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities, isSyscageError, type ArchName, type LandlockPlan, type NodeMajor, type ResolvedCapabilities } from '@syscage/core';
+import { buildPolicy, buildStage1Policy, compilePolicy, planLandlock, resolveCapabilities, isSyscageError, type ArchName, type LandlockPlan, type ResolvedCapabilities } from '@syscage/core';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
+import type { PrecompiledSandbox } from '@syscage/runtime/loader';
 import { Command } from 'commander';
-import { findPayloads, looksLikeBundle, readBundle, readManifest, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
+import { findPayloads, looksLikeBundle, readBundle, readManifest, type ManifestSummary } from '../bundle.ts';
 import { EXIT, failure } from '../exit-codes.ts';
 import { limitsOf } from '../limits.ts';
 import { out, printJson, toJson } from '../output.ts';
@@ -65,18 +66,19 @@ export function inspectCommand(): Command {
 
 const decode = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
-function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined, gate: string | undefined, placeholders: LandlockPlaceholders): Report {
+function inspectPayload(payload: PrecompiledSandbox, manifest: ManifestSummary | undefined, gate: string | undefined, placeholders: LandlockPlaceholders): Report {
   const checks: Check[] = [];
   if (gate !== undefined) checks.push({ what: 'gate', ok: true, detail: `the output loads ${gate} as its first statement, before any other module` });
   const fromGrants = resolveFromGrants(payload);
-  const node = typeof manifest?.node === 'number' ? (manifest.node as NodeMajor) : undefined;
-  const policy = buildPolicy(fromGrants, node === undefined ? {} : { node });
+  const policy = buildPolicy(fromGrants);
   const filters: Report['filters'] = {};
-  for (const [arch, base64] of Object.entries(payload.filters)) {
+  for (const [name, base64] of Object.entries(payload.filters)) {
+    // As the bundle names it: an architecture this syscage does not know fails the fresh compile.
+    const arch = name as ArchName;
     const embedded = decode(base64);
-    const fresh = compilePolicy(policy, arch as ArchName).bytes;
+    const fresh = compilePolicy(policy, arch).bytes;
     const stage1 = decode(payload.stage1[arch] ?? '');
-    const freshStage1 = compilePolicy(buildStage1Policy(), arch as ArchName).bytes;
+    const freshStage1 = compilePolicy(buildStage1Policy(), arch).bytes;
     filters[arch] = { sha256: sha256(embedded), instructions: embedded.length / 8, stage1Sha256: sha256(stage1) };
     checks.push({ what: `${arch} filter`, ok: sha256(embedded) === sha256(fresh), detail: sha256(embedded) === sha256(fresh) ? 'equals a fresh compile' : `differs from a fresh compile (embedded ${sha256(embedded).slice(0, 16)}…, fresh ${sha256(fresh).slice(0, 16)}…)` });
     checks.push({ what: `${arch} first-stage filter`, ok: sha256(stage1) === sha256(freshStage1), detail: sha256(stage1) === sha256(freshStage1) ? 'equals a fresh compile' : 'differs from a fresh compile' });
@@ -107,7 +109,7 @@ function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | un
   return { declaration, declarationSource, grants: payload.grants, onViolation: payload.onViolation, unsupported: payload.unsupported, filters, landlock, landlockSource, landlockWords, limits: limitsOf(payload.grants), checks };
 }
 
-function resolveFromGrants(payload: EmbeddedPayload): ResolvedCapabilities {
+function resolveFromGrants(payload: PrecompiledSandbox): ResolvedCapabilities {
   try {
     return resolveCapabilities(declarationFromGrants(payload.grants, payload.onViolation));
   } catch (error) {
@@ -127,7 +129,7 @@ function resolveManifestDeclaration(manifest: ManifestSummary, checks: Check[]):
   }
 }
 
-function sameGrants(resolved: ResolvedCapabilities, payload: EmbeddedPayload): boolean {
+function sameGrants(resolved: ResolvedCapabilities, payload: PrecompiledSandbox): boolean {
   return [...resolved.grants].sort().join() === [...payload.grants].sort().join() && resolved.onViolation === payload.onViolation;
 }
 
