@@ -21,7 +21,7 @@ import { straceArgv } from './measure.mjs';
 import { decodeString, parseTrace } from './parse-strace.mjs';
 import { runWorkload } from './run-workload.mjs';
 import { MARKER_PATH, WORKLOADS, WORKLOADS_DIR } from './workloads.mjs';
-import { DECLARATIONS, NOT_CHECKED } from './check.mjs';
+import { DECLARATIONS, NOT_CHECKED } from './check-declarations.mjs';
 
 const { values } = parseArgs({ options: { node: { type: 'string', default: NODE_MAJORS.join(',') }, workload: { type: 'string' } } });
 const { NODE_IMPLICIT_PATHS, EXEC_START_PATHS, DNS_PATHS } = await import(join(REPO_ROOT, 'packages/core/dist/index.js'));

@@ -4,7 +4,7 @@
  * the same attempt does unsandboxed. escapes.test.ts replays every row under several declarations
  * and modes; README.md explains the rows. Nothing here runs anything.
  */
-import type { Capabilities, CapabilityName } from '@syscage/core';
+import type { Capabilities, CapabilityName, ViolationMode } from '@syscage/core';
 
 /**
  * What a denied attempt must get.
@@ -229,7 +229,7 @@ export function label(names: readonly CapabilityName[]): string {
 }
 
 /** The `sandbox()` argument that declares exactly `names`. */
-export function declaration(names: readonly CapabilityName[], onViolation: 'kill' | 'errno'): Capabilities {
+export function declaration(names: readonly CapabilityName[], onViolation: ViolationMode): Capabilities {
   const has = (name: CapabilityName): boolean => names.includes(name);
   const fs = { ...(has('fs.read') ? { read: true } : {}), ...(has('fs.write') ? { write: true } : {}) };
   const net = {

@@ -11,10 +11,10 @@
  * (`int $0x80`) are skipped, with the reason, where the kernel has no IA32 emulation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CapabilityName } from '@syscage/core';
+import type { CapabilityName, ViolationMode } from '@syscage/core';
 import { ALL, ATTEMPTS, allBut, grants, label, type Attempt } from './attempts.ts';
 import { buildProbe, makeArena, nodeBinaries, runProbeUnsandboxed, startVictim, suiteAvailable, NODE_MAJORS, type NodeMajor, type ProbeBuild } from './harness.ts';
-import { argFor, controlHolds, judgeTrial, runnable, type Mode, type Via } from './judge.ts';
+import { argFor, controlHolds, judgeTrial, runnable, type Via } from './judge.ts';
 import { describeNodeBehaviour } from './node-behaviour.ts';
 import { describeDeclaredLimits } from './limits.ts';
 import { detectIa32Emulation } from '../support/ia32.ts';
@@ -22,7 +22,7 @@ import { detectIa32Emulation } from '../support/ia32.ts';
 const available = suiteAvailable();
 /** The Node version raw-syscall attempts run on (they do not depend on it). */
 const RAW_NODE: NodeMajor = 24;
-const MODES: readonly Mode[] = ['errno', 'kill'];
+const MODES: readonly ViolationMode[] = ['errno', 'kill'];
 const ia32 = await detectIa32Emulation();
 
 /** Whether this kernel can make `attempt` at all: the i386 ones need IA32 emulation. */

@@ -4,17 +4,15 @@
  * It returns readable problems, one per attempt that got through or misbehaved; an empty list is
  * a pass. The mechanics (building, spawning, parsing) are harness.ts's.
  */
-import type { CapabilityName } from '@syscage/core';
+import type { CapabilityName, ViolationMode } from '@syscage/core';
 import { declaration, grants, label, type Attempt } from './attempts.ts';
 import { makeArena, runProgram, startVictim, type Arena, type ProbeBuild, type Run, type Step, type Victim } from './harness.ts';
-
-export type Mode = 'kill' | 'errno';
 
 /** Where attempts are made: in the sandboxed Node process, or in probes it spawns. */
 export type Via = 'native' | 'probe';
 
 /** What a denied attempt may get, as outcome texts. */
-function refusals(attempt: Attempt, mode: Mode): readonly string[] {
+function refusals(attempt: Attempt, mode: ViolationMode): readonly string[] {
   switch (attempt.answer) {
     case 'kill':
       return ['killed SIGSYS'];
@@ -47,7 +45,7 @@ export function controlHolds(attempt: Attempt, outcome: string, control = attemp
 }
 
 /** One problem, or undefined when `outcome` is what `attempt` must get (`granted` null: unsandboxed). */
-export function judgeOutcome(attempt: Attempt, outcome: string | undefined, granted: boolean | null, mode: Mode): string | undefined {
+export function judgeOutcome(attempt: Attempt, outcome: string | undefined, granted: boolean | null, mode: ViolationMode): string | undefined {
   if (outcome === undefined) return `${attempt.id}: no outcome (the program stopped earlier)`;
   if (granted === null) {
     return controlHolds(attempt, outcome, attempt.nodeControl ?? attempt.control) ? undefined : `${attempt.id}: unsandboxed control failed: got "${outcome}"`;
@@ -100,7 +98,7 @@ export interface Trial {
   readonly build: ProbeBuild;
   readonly node: string;
   readonly names: readonly CapabilityName[] | null;
-  readonly mode: Mode;
+  readonly mode: ViolationMode;
   readonly via: Via;
   readonly attempts: readonly Attempt[];
 }

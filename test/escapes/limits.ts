@@ -14,9 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Capabilities } from '@syscage/core';
+import type { Capabilities, ViolationMode } from '@syscage/core';
 import { NOBODY, canDropPrivileges, makeArena, runProgram, startVictim, type Arena, type NodeMajor, type ProbeBuild, type Run, type Step, type UnprivilegedUser, type Victim } from './harness.ts';
-import type { Mode } from './judge.ts';
 import type { SuiteContext } from './node-behaviour.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -54,7 +53,7 @@ interface LimitCase {
   /** Run `project/app.mjs`, which imports attempt.mjs, so that the program lives at a project's root. */
   readonly atProjectRoot?: boolean;
   /** Only these modes (default both). */
-  readonly modes?: readonly Mode[];
+  readonly modes?: readonly ViolationMode[];
 }
 
 const victimPid = (t: Targets): string => String(t.victim.pid);
@@ -122,7 +121,7 @@ const CASES: readonly LimitCase[] = [
   },
 ];
 
-function answers(must: Must, mode: Mode): readonly string[] {
+function answers(must: Must, mode: ViolationMode): readonly string[] {
   if (must === 'refused') return [mode === 'kill' ? 'killed SIGSYS' : 'errno 1'];
   if (must === 'eacces') return ['errno 13'];
   if (must === 'eperm') return ['errno 1'];
@@ -130,7 +129,7 @@ function answers(must: Must, mode: Mode): readonly string[] {
   return [];
 }
 
-function judge(steps: readonly LimitStep[], run: Run, mode: Mode, sandboxed: boolean): string[] {
+function judge(steps: readonly LimitStep[], run: Run, mode: ViolationMode, sandboxed: boolean): string[] {
   const problems: string[] = [];
   if (run.ready === undefined) return [`the program did not start (${run.ended}): ${run.stderr.trim() || run.stdout.trim()}`];
   if (sandboxed && !(run.ready.applied && run.ready.landlock?.applied)) problems.push(`no sandbox with a Landlock domain: ${JSON.stringify(run.ready)}`);
@@ -167,7 +166,7 @@ async function withTargets<T>(build: ProbeBuild, user: UnprivilegedUser | undefi
 }
 
 /** Runs `steps` of `c` in one program (null caps: unsandboxed) and returns the problems. */
-async function runCase(ctx: SuiteContext, major: NodeMajor, c: LimitCase, mode: Mode, steps: readonly LimitStep[], sandboxed: boolean): Promise<string[]> {
+async function runCase(ctx: SuiteContext, major: NodeMajor, c: LimitCase, mode: ViolationMode, steps: readonly LimitStep[], sandboxed: boolean): Promise<string[]> {
   return withTargets(ctx.build(), c.user, async (t) => {
     const programSteps: Step[] = steps.map((s) => ({ id: s.id, kind: s.kind, attempt: s.attempt, arg: s.arg(t) }));
     const run = await runProgram({

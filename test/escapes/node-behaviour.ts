@@ -6,10 +6,9 @@
  * sandboxed program waits, so the check needs nothing from the sandboxed program itself.
  */
 import { describe, expect, it } from 'vitest';
-import type { CapabilityName } from '@syscage/core';
+import type { CapabilityName, ViolationMode } from '@syscage/core';
 import { ALL, declaration, label } from './attempts.ts';
 import { inspectIoUring, runProgram, type NodeMajor, type ProbeBuild, type Run, type Step } from './harness.ts';
-import type { Mode } from './judge.ts';
 
 /** What the suite's setup provides once it has run. */
 export interface SuiteContext {
@@ -24,7 +23,7 @@ const SPAWNS: readonly Step[] = [
 ];
 
 /** Runs `steps` under `names` (null: unsandboxed), pausing once to count io_uring instances from outside. */
-async function runAndInspect(ctx: SuiteContext, major: NodeMajor, names: readonly CapabilityName[] | null, mode: Mode, steps: readonly Step[], env: Record<string, string> = {}) {
+async function runAndInspect(ctx: SuiteContext, major: NodeMajor, names: readonly CapabilityName[] | null, mode: ViolationMode, steps: readonly Step[], env: Record<string, string> = {}) {
   let rings: Awaited<ReturnType<typeof inspectIoUring>> | undefined;
   const run = await runProgram({
     node: ctx.node(major),
@@ -76,7 +75,7 @@ export function describeNodeBehaviour(majors: readonly NodeMajor[], ctx: SuiteCo
     });
 
     const io = { id: 'io-uring-setup', kind: 'native', attempt: 'io-uring-setup' } as const;
-    const sandboxedRings: ReadonlyArray<{ names: readonly CapabilityName[]; mode: Mode; steps: readonly Step[] }> = [
+    const sandboxedRings: ReadonlyArray<{ names: readonly CapabilityName[]; mode: ViolationMode; steps: readonly Step[] }> = [
       { names: [], mode: 'kill', steps: [io] },
       { names: ['fs.read'], mode: 'errno', steps: [{ id: 'ring-fds', kind: 'ring-fds' }, io] },
       { names: ALL, mode: 'kill', steps: [io, { id: 'fs-async', kind: 'fs-async' }] },

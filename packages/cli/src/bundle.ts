@@ -9,30 +9,13 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LandlockPlan } from '@syscage/core';
+import type { Manifest } from '@syscage/core';
+import type { PrecompiledSandbox } from '@syscage/runtime/loader';
 import { failure } from './exit-codes.ts';
 import { readInput } from './read-input.ts';
 
-/** `@syscage/runtime/loader`'s `PrecompiledSandbox`, plus the Landlock plan newer plugins embed. */
-export interface EmbeddedPayload {
-  readonly grants: readonly string[];
-  readonly onViolation: 'kill' | 'errno';
-  readonly unsupported: 'error' | 'warn';
-  readonly filters: Readonly<Record<string, string>>;
-  readonly stage1: Readonly<Record<string, string>>;
-  readonly landlock?: LandlockPlan;
-  readonly [key: string]: unknown;
-}
-
-/** The part of the plugin's manifest `inspect` reads. */
-export interface ManifestSummary {
-  readonly declaration?: unknown;
-  readonly grants?: readonly string[];
-  readonly onViolation?: 'kill' | 'errno';
-  readonly node?: number;
-  readonly arches?: Readonly<Record<string, { readonly filterSha256?: string; readonly stage1Sha256?: string }>>;
-  readonly [key: string]: unknown;
-}
+/** The manifest beside a bundle as read from disk: the plugin's {@link Manifest}, any part of which may be missing. */
+export type ManifestSummary = Partial<Manifest>;
 
 const CALL = /applyPrecompiled[\w$]*\)?\(\s*\{/g;
 
@@ -50,7 +33,7 @@ export interface BundleText {
   /** The gate the program loads as its first statement, as a path beside `file`. */
   readonly gate: string | undefined;
   /** When `file` is a launcher: the program it starts and the sandbox it applies first. */
-  readonly launcher: { readonly program: string; readonly payload: EmbeddedPayload } | undefined;
+  readonly launcher: { readonly program: string; readonly payload: PrecompiledSandbox } | undefined;
 }
 
 /** Reads `file` (and, when it is a launcher, the program it starts) and the gate loaded first, if any. */
@@ -99,7 +82,7 @@ export function looksLikeBundle(text: string): boolean {
 }
 
 /** Every embedded payload of the bundle text, in order. */
-export function findPayloads(text: string): EmbeddedPayload[] {
+export function findPayloads(text: string): PrecompiledSandbox[] {
   return [...text.matchAll(CALL)].map((match) => {
     const start = (match.index ?? 0) + match[0].length - 1;
     const value = parseLiteral(text, start);
@@ -119,7 +102,7 @@ export function readManifest(bundle: string): ManifestSummary | undefined {
   }
 }
 
-function isPayload(value: unknown): value is EmbeddedPayload {
+function isPayload(value: unknown): value is PrecompiledSandbox {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
   return Array.isArray(record['grants']) && typeof record['filters'] === 'object' && typeof record['stage1'] === 'object';

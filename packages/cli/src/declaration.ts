@@ -1,18 +1,20 @@
 /**
  * From command-line options to a {@link Capabilities} declaration, shared by `compile` and `exec`.
  * `--allow NAME` grants a capability outright (any path, any port); a list option (`--read`,
- * `--write`, `--connect`, `--listen`, `--exec`) grants its capability scoped to the list, so
- * `--read ./data` alone means `fs: { read: ['./data'] }` and adding `--allow fs.read` changes
- * nothing. It validates names (suggesting the nearest) and ports; the declaration itself is then
- * validated by core's `resolveCapabilities`, like one written in source.
+ * `--write`, `--connect`, `--listen`, `--exec`: core's capability table names each scoped
+ * capability's option) grants its capability scoped to the list, so `--read ./data` alone means
+ * `fs: { read: ['./data'] }` and adding `--allow fs.read` changes nothing. It validates names
+ * (suggesting the nearest) and ports; the declaration itself is then validated by core's
+ * `resolveCapabilities`, like one written in source.
  */
 
-import { CAPABILITY_NAMES, resolveCapabilities, suggestName, isSyscageError, type Capabilities, type CapabilityName, type ResolvedCapabilities } from '@syscage/core';
+import { CAPABILITIES, CAPABILITY_NAMES, VIOLATION_MODES, resolveCapabilities, suggestName, isSyscageError, type Capabilities, type CapabilityInfo, type CapabilityName, type ResolvedCapabilities, type ScopedCapability, type ViolationMode } from '@syscage/core';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { usageError } from './exit-codes.ts';
+import { declarationFromGrants } from './grants.ts';
 
-/** The declaration options as commander parses them. */
+/** The declaration options as commander parses them: `allow`, and one list per scoped capability's option. */
 export interface DeclarationOptions {
   readonly allow?: readonly string[];
   readonly read?: readonly string[];
@@ -20,9 +22,24 @@ export interface DeclarationOptions {
   readonly connect?: readonly number[];
   readonly listen?: readonly number[];
   readonly exec?: readonly string[];
-  readonly onViolation?: 'kill' | 'errno';
+  readonly onViolation?: ViolationMode;
   readonly bestEffort?: boolean;
 }
+
+/** A scoped capability with its option, as the table gives it. */
+type OptionCapability = CapabilityInfo & { readonly option: keyof DeclarationOptions & string };
+
+/** The scoped capabilities' options, in table order. */
+const SCOPE_OPTIONS = CAPABILITIES.filter((capability): capability is OptionCapability => capability.option !== undefined);
+
+/** What each scope option grants, for `--help`. */
+const SCOPE_HELP: Readonly<Record<ScopedCapability, string>> = {
+  'fs.read': 'grant fs.read on this path only (repeatable)',
+  'fs.write': 'grant fs.write on this path only (repeatable)',
+  'net.connect': 'grant net.connect to this TCP port only (repeatable, or 80,443)',
+  'net.listen': 'grant net.listen on this TCP port only (repeatable, or 80,443)',
+  spawn: 'grant spawn of this executable only (repeatable)',
+};
 
 const collect = <T>(parse: (value: string) => T[]) => (value: string, previous: T[] | undefined): T[] => [...(previous ?? []), ...parse(value)];
 
@@ -46,38 +63,34 @@ export function parseCapabilityList(value: string): CapabilityName[] {
 
 /** Adds the declaration options to `command`. */
 export function addDeclarationOptions(command: Command): Command {
+  command.option('--allow <caps>', `grant capabilities outright, comma-separated (${CAPABILITY_NAMES.join(', ')})`, collect(parseCapabilityList));
+  for (const capability of SCOPE_OPTIONS) {
+    const help = SCOPE_HELP[capability.name as ScopedCapability];
+    if (capability.shape === 'ports') command.option(`--${capability.option} <port>`, help, collect(parsePorts));
+    else command.option(`--${capability.option} <path>`, help, collect((v) => [v]));
+  }
   return command
-    .option('--allow <caps>', `grant capabilities outright, comma-separated (${CAPABILITY_NAMES.join(', ')})`, collect(parseCapabilityList))
-    .option('--read <path>', 'grant fs.read on this path only (repeatable)', collect((v) => [v]))
-    .option('--write <path>', 'grant fs.write on this path only (repeatable)', collect((v) => [v]))
-    .option('--connect <port>', 'grant net.connect to this TCP port only (repeatable, or 80,443)', collect(parsePorts))
-    .option('--listen <port>', 'grant net.listen on this TCP port only (repeatable, or 80,443)', collect(parsePorts))
-    .option('--exec <path>', 'grant spawn of this executable only (repeatable)', collect((v) => [v]))
-    .addOption(new Option('--on-violation <mode>', 'kill (SIGSYS) or errno (EPERM)').choices(['kill', 'errno']).default('kill'))
+    .addOption(new Option('--on-violation <mode>', 'kill (SIGSYS) or errno (EPERM)').choices(VIOLATION_MODES).default(VIOLATION_MODES[0]))
     .option('--best-effort', "where the kernel's Landlock lacks a right, run wider with a warning instead of refusing");
 }
 
-/** The declaration the options describe. */
+/**
+ * The declaration the options describe: each capability granted by its option's list, else by
+ * `--allow` (any path, any port), else not at all.
+ * @example
+ * toCapabilities({ read: ['./data'], allow: ['dns'] }); // { fs: { read: ['./data'] }, dns: true }
+ */
 export function toCapabilities(options: DeclarationOptions): Capabilities {
   const allowed = new Set<string>(options.allow ?? []);
-  const grant = (name: CapabilityName, list: readonly (string | number)[] | undefined): boolean | readonly (string | number)[] | undefined => {
-    if (list !== undefined && list.length > 0) return list;
-    return allowed.has(name) ? true : undefined;
-  };
-  const fs = { read: grant('fs.read', options.read), write: grant('fs.write', options.write) };
-  const net = { connect: grant('net.connect', options.connect), listen: grant('net.listen', options.listen), udp: grant('net.udp', undefined), unix: grant('net.unix', undefined) };
-  const declaration: Record<string, unknown> = {
-    fs: prune(fs),
-    net: prune(net),
-    dns: grant('dns', undefined),
-    spawn: grant('spawn', options.exec),
-    worker: grant('worker', undefined),
-    tty: grant('tty', undefined),
-    signal: grant('signal', undefined),
-    onViolation: options.onViolation,
-    landlock: options.bestEffort ? 'best-effort' : undefined,
-  };
-  return (prune(declaration) ?? {}) as Capabilities;
+  const scopes = new Map<CapabilityName, readonly (string | number)[]>();
+  for (const capability of SCOPE_OPTIONS) {
+    const list = options[capability.option] as readonly (string | number)[] | undefined;
+    if (list !== undefined && list.length > 0) scopes.set(capability.name, list);
+  }
+  const granted = CAPABILITY_NAMES.filter((name) => scopes.has(name) || allowed.has(name));
+  const declaration: Record<string, unknown> = { ...declarationFromGrants(granted, options.onViolation, scopes) };
+  if (options.bestEffort) declaration['landlock'] = 'best-effort';
+  return declaration as Capabilities;
 }
 
 /** Resolves the options' declaration; an invalid one is a usage error. */
@@ -89,9 +102,4 @@ export function resolveOptions(options: DeclarationOptions): { declaration: Capa
     if (isSyscageError(error)) throw usageError(error.reason, error.hint);
     throw error;
   }
-}
-
-function prune(record: Record<string, unknown>): Record<string, unknown> | undefined {
-  const kept = Object.entries(record).filter(([, value]) => value !== undefined);
-  return kept.length === 0 ? undefined : Object.fromEntries(kept);
 }

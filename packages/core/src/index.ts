@@ -19,10 +19,10 @@ export { describeCondition } from './policy/describe.ts';
 export type { SeccompData } from './policy/evaluate.ts';
 export type { ArgWidth, Condition, ConditionOp, ConditionSpec, Numeric, Policy, PolicySpec, Rule, RuleSpec } from './policy/types.ts';
 
-export { CAPABILITY_NAMES } from './dsl/capabilities.ts';
-export type { Capabilities, CapabilityName, PathGrant, PortGrant } from './dsl/capabilities.ts';
+export { CAPABILITIES, CAPABILITY_NAMES, LANDLOCK_MODES, UNSUPPORTED_MODES, VIOLATION_MODES } from './dsl/capabilities.ts';
+export type { Capabilities, CapabilityInfo, CapabilityName, CapabilityShape, CapabilitySpec, LandlockMode, PathGrant, PortGrant, ScopedCapability, UnsupportedMode, ViolationMode } from './dsl/capabilities.ts';
 export { resolveCapabilities } from './catalog/resolve.ts';
-export type { DeclarationPlace, ResolvedCapabilities, ScopedCapability } from './catalog/resolve.ts';
+export type { DeclarationPlace, ResolvedCapabilities } from './catalog/resolve.ts';
 export { CAPABILITY_RULES, UNSCOPED_ONLY_RULES, assemblePolicy, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';
 export type { BuildPolicyOptions, PolicyParts } from './catalog/build-policy.ts';
 export { NODE_MAJORS, nodeBaseline } from './catalog/baseline.ts';
@@ -37,6 +37,8 @@ export { isEmptyPlan, planLandlock, requiredAbi } from './landlock/plan.ts';
 export type { LandlockPathRule, LandlockPlan, LandlockPortRule, LandlockRequirement, PlanLandlockOptions } from './landlock/plan.ts';
 export { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS, PROGRAM_DIRS } from './landlock/implicit.ts';
 export type { ImplicitPath } from './landlock/implicit.ts';
+
+export type { ArchManifest, Manifest } from './manifest.ts';
 
 export { compilePolicy } from './bpf/compile.ts';
 export type { CompileOptions, CompiledFilter, Layout } from './bpf/compile.ts';

@@ -4,17 +4,19 @@
  *
  * Loading: ffi-rs's own entry probes for musl with `process.report.getReport()`, which costs
  * ~7 ms of a ~10 ms load. We pick the platform package (`@yuuang/ffi-rs-linux-<arch>-<gnu|musl>`)
- * ourselves (glibc unless musl's loader exists and is Node's ELF interpreter), list those packages
- * as optional dependencies of our own so that they sit at a known place beside us (under pnpm,
- * ffi-rs's copy is not visible from here), and `process.dlopen` its binary (~1.5 ms, no CommonJS
- * loader); the ES module resolver finds it where it is not beside us. Fallbacks: `require` of ours,
- * of the copy next to ffi-rs, of `ffi-rs` itself. It deliberately knows nothing of seccomp: the
- * meaning of the numbers it passes belongs to `seccomp.ts`.
+ * ourselves (glibc unless musl's loader exists and is Node's ELF interpreter, which `elf.ts`
+ * reads), list those packages as optional dependencies of our own so that they sit at a known
+ * place beside us (under pnpm, ffi-rs's copy is not visible from here), and `process.dlopen` its
+ * binary (~1.5 ms, no CommonJS loader); the ES module resolver finds it where it is not beside
+ * us. Fallbacks: `require` of ours, of the copy next to ffi-rs, of `ffi-rs` itself. It
+ * deliberately knows nothing of seccomp: the meaning of the numbers it passes belongs to
+ * `seccomp.ts`.
  *
  * Built-in modules come from `process.getBuiltinModule` when needed: an ESM `import` of `node:fs`
  * alone costs ~2.5 ms of start-up (Node builds its ESM facade), for a loader that runs first.
  */
 import { findLoaderArch } from './arch.ts';
+import { readInterpreter } from './elf.ts';
 import { loaderError } from './errors.ts';
 
 /** A `struct sock_fprog` argument; passed to the kernel by pointer. */
@@ -238,38 +240,6 @@ function platformPackages(): string[] {
   const interpreter = readInterpreter(process.execPath);
   const libc = interpreter?.includes('ld-musl') ? 'musl' : interpreter?.includes('ld-linux') ? 'gnu' : undefined;
   return libc === undefined ? [] : [`@yuuang/ffi-rs-linux-${arch.nodeArch}-${libc}`];
-}
-
-/**
- * The ELF interpreter (`PT_INTERP`) of a 64-bit little-endian executable, e.g.
- * `/lib64/ld-linux-x86-64.so.2` or `/lib/ld-musl-x86_64.so.1`; `undefined` when there is none
- * (static binary) or the file cannot be read. It names the libc Node runs on, unlike the mere
- * presence of `/lib/ld-musl-*`, which glibc systems with musl installed also have.
- */
-export function readInterpreter(file: string): string | undefined {
-  const { closeSync, openSync, readSync } = process.getBuiltinModule('node:fs');
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const head = Buffer.alloc(4096);
-    const size = readSync(fd, head, 0, head.length, 0);
-    const isElf64Le = size >= 64 && head.readUInt32BE(0) === 0x7f454c46 && head[4] === 2 && head[5] === 1;
-    if (!isElf64Le) return undefined;
-    const phoff = Number(head.readBigUInt64LE(32));
-    const phentsize = head.readUInt16LE(54);
-    const phnum = head.readUInt16LE(56);
-    for (let at = phoff; at + 48 <= size && at < phoff + phnum * phentsize; at += phentsize) {
-      if (head.readUInt32LE(at) !== 3) continue; // PT_INTERP
-      const text = Buffer.alloc(Math.min(Number(head.readBigUInt64LE(at + 32)), 256));
-      readSync(fd, text, 0, text.length, Number(head.readBigUInt64LE(at + 8)));
-      return text.toString('latin1').split('\0')[0];
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 function ffiUnavailable(failures: unknown[]): Error {

@@ -20,6 +20,6 @@ export type { InstallOptions, InstallResult } from './seccomp.ts';
 export { readSeccompStatus, readThreadStatuses } from './proc-status.ts';
 export type { SeccompStatus, ThreadSeccompStatus } from './proc-status.ts';
 export type { LoaderArchName } from './arch.ts';
-export { readInterpreter } from './ffi.ts';
+export { readInterpreter } from './elf.ts';
 export type { FfiInfo } from './ffi.ts';
 export type { LoaderError, LoaderErrorCode } from './errors.ts';

@@ -4,16 +4,17 @@
  * payload itself carries only the grants), the per-architecture sha256 of the filters, the Landlock
  * plan, and a verification that the embedded bytes equal a fresh compile by this syscage's core of
  * the same grants and violation mode, with the baseline the plugin compiled against (the union of
- * every Node version, or the manifest's `node` when it names one). A difference exits with
+ * every Node version). A difference exits with
  * `EXIT.tampered`: the bundle was edited, or built by another syscage version (stale).
  */
 
-import { prepareDeclaration, isSyscageError, type ArchName, type LandlockPlan, type NodeMajor, type PreparedDeclaration, type ResolvedCapabilities } from '@syscage/core';
+import { prepareDeclaration, isSyscageError, type ArchName, type LandlockPlan, type PreparedDeclaration, type ResolvedCapabilities } from '@syscage/core';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
+import type { PrecompiledSandbox } from '@syscage/runtime/loader';
 import { Command } from 'commander';
-import { findPayloads, looksLikeBundle, readBundle, readManifest, type BundleText, type EmbeddedPayload, type ManifestSummary } from '../bundle.ts';
+import { findPayloads, looksLikeBundle, readBundle, readManifest, type BundleText, type ManifestSummary } from '../bundle.ts';
 import { EXIT, failure } from '../exit-codes.ts';
 import { limitsOf } from '../limits.ts';
 import { out, printJson, toJson } from '../output.ts';
@@ -65,21 +66,22 @@ export function inspectCommand(): Command {
 
 const decode = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
-function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | undefined, gate: string | undefined, placeholders: LandlockPlaceholders, launcher: BundleText['launcher']): Report {
+function inspectPayload(payload: PrecompiledSandbox, manifest: ManifestSummary | undefined, gate: string | undefined, placeholders: LandlockPlaceholders, launcher: BundleText['launcher']): Report {
   const checks: Check[] = [];
   if (launcher !== undefined) {
     const same = JSON.stringify(launcher.payload) === JSON.stringify(payload);
     checks.push({ what: 'launcher', ok: same, detail: same ? `the output applies the sandbox before reading ${launcher.program}, then starts it as the main module` : `the output launches ${launcher.program} with another sandbox than the program's gate applies` });
   }
   if (gate !== undefined) checks.push({ what: 'gate', ok: true, detail: `the ${launcher === undefined ? 'output' : 'program'} loads ${gate} as its first statement, before any other module` });
-  const node = typeof manifest?.node === 'number' ? (manifest.node as NodeMajor) : undefined;
-  const fromGrants = prepareFromGrants(payload, node);
+  const fromGrants = prepareFromGrants(payload);
   const filters: Report['filters'] = {};
-  for (const [arch, base64] of Object.entries(payload.filters)) {
+  for (const [name, base64] of Object.entries(payload.filters)) {
+    // As the bundle names it: an architecture this syscage does not know fails the fresh compile.
+    const arch = name as ArchName;
     const embedded = decode(base64);
-    const fresh = fromGrants.filter(arch as ArchName).bytes;
+    const fresh = fromGrants.filter(arch).bytes;
     const stage1 = decode(payload.stage1[arch] ?? '');
-    const freshStage1 = fromGrants.stage1(arch as ArchName).bytes;
+    const freshStage1 = fromGrants.stage1(arch).bytes;
     filters[arch] = { sha256: sha256(embedded), instructions: embedded.length / 8, stage1Sha256: sha256(stage1) };
     checks.push({ what: `${arch} filter`, ok: sha256(embedded) === sha256(fresh), detail: sha256(embedded) === sha256(fresh) ? 'equals a fresh compile' : `differs from a fresh compile (embedded ${sha256(embedded).slice(0, 16)}…, fresh ${sha256(fresh).slice(0, 16)}…)` });
     checks.push({ what: `${arch} first-stage filter`, ok: sha256(stage1) === sha256(freshStage1), detail: sha256(stage1) === sha256(freshStage1) ? 'equals a fresh compile' : 'differs from a fresh compile' });
@@ -111,9 +113,9 @@ function inspectPayload(payload: EmbeddedPayload, manifest: ManifestSummary | un
   return { declaration, declarationSource, grants: payload.grants, onViolation: payload.onViolation, unsupported: payload.unsupported, filters, landlock, landlockSource, landlockWords, limits: limitsOf(payload.grants), checks };
 }
 
-function prepareFromGrants(payload: EmbeddedPayload, node: NodeMajor | undefined): PreparedDeclaration {
+function prepareFromGrants(payload: PrecompiledSandbox): PreparedDeclaration {
   try {
-    return prepareDeclaration(declarationFromGrants(payload.grants, payload.onViolation), { node });
+    return prepareDeclaration(declarationFromGrants(payload.grants, payload.onViolation));
   } catch (error) {
     if (isSyscageError(error)) throw failure(`The bundle embeds grants this syscage does not know: ${error.reason}`, 'Inspect it with the syscage version that built it, or rebuild.');
     throw error;
@@ -131,7 +133,7 @@ function prepareManifestDeclaration(manifest: ManifestSummary, checks: Check[]):
   }
 }
 
-function sameGrants(resolved: ResolvedCapabilities, payload: EmbeddedPayload): boolean {
+function sameGrants(resolved: ResolvedCapabilities, payload: PrecompiledSandbox): boolean {
   return [...resolved.grants].sort().join() === [...payload.grants].sort().join() && resolved.onViolation === payload.onViolation;
 }
 

@@ -1,9 +1,10 @@
 /**
  * The suggestion as text to paste: a `sandbox({...})` call for the program's first line, and the
- * equivalent `syscage exec` command line. Formatting only.
+ * equivalent `syscage exec` command line (each capability's option from core's capability table).
+ * Formatting only.
  */
 
-import type { Capabilities } from '@syscage/core';
+import { CAPABILITIES, type Capabilities, type CapabilityInfo } from '@syscage/core';
 
 const literal = (value: unknown): string => {
   if (typeof value === 'string') return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
@@ -21,30 +22,28 @@ export function formatSandboxCall(declaration: Capabilities): string {
 
 const shellQuote = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
-/** `syscage exec ... -- COMMAND ARGS` granting `declaration`. */
+/** What `declaration` says of `capability`: a group given as `true` grants each of its members. */
+function grantOf(declaration: Capabilities, capability: CapabilityInfo): unknown {
+  const [key, member] = capability.path;
+  const value: unknown = (declaration as Readonly<Record<string, unknown>>)[key];
+  if (member === undefined || typeof value !== 'object' || value === null) return value;
+  return (value as Readonly<Record<string, unknown>>)[member];
+}
+
+/**
+ * `syscage exec ... -- COMMAND ARGS` granting `declaration`: `--allow` for what it grants outright,
+ * the capability's list option for each item of a list.
+ * @example
+ * formatExecLine({ fs: { read: ['./data'] }, dns: true }, ['node', 'app.js']); // "syscage exec --allow dns --read ./data -- node app.js"
+ */
 export function formatExecLine(declaration: Capabilities, command: readonly string[]): string {
   const options: string[] = [];
   const allow: string[] = [];
-  const scoped = (name: string, flag: string, value: unknown): void => {
-    if (value === true) allow.push(name);
-    else if (Array.isArray(value)) for (const item of value) options.push(flag, String(item));
-  };
-  const fs = declaration.fs;
-  if (fs === true) allow.push('fs.read', 'fs.write');
-  else if (typeof fs === 'object') {
-    scoped('fs.read', '--read', fs.read);
-    scoped('fs.write', '--write', fs.write);
+  for (const capability of CAPABILITIES) {
+    const value = grantOf(declaration, capability);
+    if (Array.isArray(value) && capability.option !== undefined) for (const item of value) options.push(`--${capability.option}`, String(item));
+    else if (value === true || (capability.shape === 'flag' && value)) allow.push(capability.name);
   }
-  const net = declaration.net;
-  if (net === true) allow.push('net.connect', 'net.listen', 'net.udp', 'net.unix');
-  else if (typeof net === 'object') {
-    scoped('net.connect', '--connect', net.connect);
-    scoped('net.listen', '--listen', net.listen);
-    if (net.udp) allow.push('net.udp');
-    if (net.unix) allow.push('net.unix');
-  }
-  scoped('spawn', '--exec', declaration.spawn);
-  for (const flag of ['dns', 'worker', 'tty', 'signal'] as const) if (declaration[flag]) allow.push(flag);
   const words = ['syscage', 'exec', ...(allow.length > 0 ? ['--allow', allow.join(',')] : []), ...options, '--', ...command];
   return words.map(shellQuote).join(' ');
 }

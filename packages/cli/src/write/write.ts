@@ -8,7 +8,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { Capabilities } from '@syscage/core';
+import type { Capabilities, Manifest } from '@syscage/core';
 import { failure } from '../exit-codes.ts';
 import { mentionsPlugin, updateConfig } from './config.ts';
 import { updateEntry } from './entry.ts';
@@ -71,16 +71,14 @@ async function loadTsMorph(): Promise<TsMorph> {
   }
 }
 
-interface Manifest {
-  readonly entry: string;
-  readonly source?: { readonly form?: string; readonly line?: number };
-}
+/** The parts of the plugin's manifest `--write` reads; `source` may be missing from an older or hand-edited one. */
+type EntryManifest = Pick<Manifest, 'entry'> & Partial<Pick<Manifest, 'source'>>;
 
 /** `<file>.syscage.json`, the plugin's manifest beside a built output, if there is one. */
-function readManifest(file: string): Manifest | undefined {
+function readManifest(file: string): EntryManifest | undefined {
   try {
     const manifest = JSON.parse(readFileSync(`${file}.syscage.json`, 'utf8')) as Partial<Manifest>;
-    return typeof manifest.entry === 'string' ? (manifest as Manifest) : undefined;
+    return typeof manifest.entry === 'string' ? (manifest as EntryManifest) : undefined;
   } catch {
     return undefined;
   }

@@ -9,13 +9,13 @@
 import { ALLOW, ENOSYS, EPERM, ERRNO, KILL_PROCESS, type Action } from '../policy/action.ts';
 import { createPolicy } from '../policy/create-policy.ts';
 import type { Policy, RuleSpec } from '../policy/types.ts';
-import type { CapabilityName } from '../dsl/capabilities.ts';
+import type { CapabilityName, ScopedCapability, ViolationMode } from '../dsl/capabilities.ts';
 import { nodeBaseline, type NodeMajor } from './baseline.ts';
 import { ENOSYS_SYSCALLS, SOFT_DENIALS, SOFT_DENIAL_ERRNO, type SoftDenial } from './deny.ts';
 import { FS_ATTRIBUTES, FS_READ, FS_WRITE } from './fs.ts';
 import { DNS, NET_CONNECT, NET_LISTEN, NET_UDP, NET_UNIX } from './net.ts';
 import { SIGNAL, SPAWN, WORKER } from './proc.ts';
-import type { ResolvedCapabilities, ScopedCapability } from './resolve.ts';
+import type { ResolvedCapabilities } from './resolve.ts';
 import { TTY } from './tty.ts';
 import type { CatalogRule } from './types.ts';
 
@@ -50,7 +50,7 @@ export interface BuildPolicyOptions {
 }
 
 /** The action for anything undeclared. */
-export function violationAction(onViolation: 'kill' | 'errno'): Action {
+export function violationAction(onViolation: ViolationMode): Action {
   return onViolation === 'errno' ? ERRNO(EPERM) : KILL_PROCESS;
 }
 

@@ -1,16 +1,16 @@
 /**
  * Validates a declaration ({@link Capabilities}, as written by a person or read from source) and
  * resolves it to the set of granted capability names, their path and port scopes, and the
- * violation mode. Refuses anything it does not understand, naming the nearest valid key. It knows
- * nothing of syscalls; `build-policy.ts` maps the result to rules.
+ * violation mode. Refuses anything it does not understand, naming the nearest valid key. Which
+ * keys exist and what each takes is `dsl/capabilities.ts`'s table; this module only checks a
+ * declaration against it. It knows nothing of syscalls; `build-policy.ts` maps the result to rules.
  */
 
 import { SyscageError, type SourceLocation } from '../errors.ts';
 import { suggestName } from '../suggest.ts';
-import type { CapabilityName } from '../dsl/capabilities.ts';
+import { CAPABILITY_TABLE, LANDLOCK_MODES, UNSUPPORTED_MODES, VIOLATION_MODES, type CapabilityEntry, type CapabilityName, type CapabilityShape, type CapabilitySpec, type LandlockMode, type ScopedCapability, type UnsupportedMode, type ViolationMode } from '../dsl/capabilities.ts';
 
-/** Capabilities whose grant can be narrowed to a list (of paths or ports). */
-export type ScopedCapability = 'fs.read' | 'fs.write' | 'spawn' | 'net.connect' | 'net.listen';
+export type { ScopedCapability };
 
 /** A validated declaration. */
 export interface ResolvedCapabilities {
@@ -18,23 +18,18 @@ export interface ResolvedCapabilities {
   readonly grants: ReadonlySet<CapabilityName>;
   /** For granted scoped capabilities: `any`, or the list the declaration gave. */
   readonly scopes: Readonly<Partial<Record<ScopedCapability, 'any' | readonly string[] | readonly number[]>>>;
-  readonly onViolation: 'kill' | 'errno';
-  readonly unsupported: 'error' | 'warn';
+  readonly onViolation: ViolationMode;
+  readonly unsupported: UnsupportedMode;
   /** What to do where the kernel lacks a Landlock right the declaration needs. */
-  readonly landlock: 'enforce' | 'best-effort';
+  readonly landlock: LandlockMode;
 }
 
-type Shape = 'flag' | 'paths' | 'ports' | { readonly [key: string]: Shape };
+type Shape = CapabilityShape | { readonly [key: string]: Shape };
 
-const TOP: Readonly<Record<string, Shape>> = {
-  fs: { read: 'paths', write: 'paths' },
-  net: { connect: 'ports', listen: 'ports', udp: 'flag', unix: 'flag' },
-  dns: 'flag',
-  spawn: 'paths',
-  worker: 'flag',
-  tty: 'flag',
-  signal: 'flag',
-};
+const shapeOf = (entry: CapabilityEntry | CapabilitySpec): Shape =>
+  typeof entry.shape === 'string' ? (entry as CapabilitySpec).shape : Object.fromEntries(Object.entries(entry as Readonly<Record<string, CapabilitySpec>>).map(([key, spec]) => [key, shapeOf(spec)]));
+
+const TOP: Readonly<Record<string, Shape>> = Object.fromEntries(Object.entries(CAPABILITY_TABLE as Readonly<Record<string, CapabilityEntry>>).map(([key, entry]) => [key, shapeOf(entry)]));
 const OPTIONS = ['onViolation', 'unsupported', 'landlock'];
 
 /** Where a declaration stands, for messages: one place, or a place per key (its dotted path, `fs.read`; `''` for the whole). */
@@ -98,23 +93,23 @@ export function resolveCapabilities(declaration: unknown, where?: DeclarationPla
     return fail('UNKNOWN_CAPABILITY', `\`${name}\` is not a capability.`, guess ? `Did you mean \`${guess}\`?` : `Valid keys: ${valid.join(', ')}.`, name);
   };
 
-  let onViolation: 'kill' | 'errno' = 'kill';
-  let unsupported: 'error' | 'warn' = 'error';
-  let landlock: 'enforce' | 'best-effort' = 'enforce';
+  let onViolation: ViolationMode = VIOLATION_MODES[0];
+  let unsupported: UnsupportedMode = UNSUPPORTED_MODES[0];
+  let landlock: LandlockMode = LANDLOCK_MODES[0];
   for (const [key, value] of Object.entries(declaration)) {
     if (key === 'landlock') {
-      if (value !== 'enforce' && value !== 'best-effort') fail('INVALID_CAPABILITY', `\`landlock\` is 'enforce' or 'best-effort'; got ${describe(value)}.`, "Write `landlock: 'best-effort'` to run with a warning where the kernel cannot scope paths or ports; leave it out to refuse.", key);
-      landlock = value as 'enforce' | 'best-effort';
+      if (!isOneOf(value, LANDLOCK_MODES)) return fail('INVALID_CAPABILITY', `\`landlock\` is 'enforce' or 'best-effort'; got ${describe(value)}.`, "Write `landlock: 'best-effort'` to run with a warning where the kernel cannot scope paths or ports; leave it out to refuse.", key);
+      landlock = value;
       continue;
     }
     if (key === 'unsupported') {
-      if (value !== 'error' && value !== 'warn') fail('INVALID_CAPABILITY', `\`unsupported\` is 'error' or 'warn'; got ${describe(value)}.`, "Write `unsupported: 'warn'` to run unsandboxed (with a warning) where the sandbox cannot be applied.", key);
-      unsupported = value as 'error' | 'warn';
+      if (!isOneOf(value, UNSUPPORTED_MODES)) return fail('INVALID_CAPABILITY', `\`unsupported\` is 'error' or 'warn'; got ${describe(value)}.`, "Write `unsupported: 'warn'` to run unsandboxed (with a warning) where the sandbox cannot be applied.", key);
+      unsupported = value;
       continue;
     }
     if (key === 'onViolation') {
-      if (value !== 'kill' && value !== 'errno') fail('INVALID_CAPABILITY', `\`onViolation\` is 'kill' or 'errno'; got ${describe(value)}.`, "Write `onViolation: 'kill'` (SIGSYS, the default) or `onViolation: 'errno'` (EPERM errors).", key);
-      onViolation = value as 'kill' | 'errno';
+      if (!isOneOf(value, VIOLATION_MODES)) return fail('INVALID_CAPABILITY', `\`onViolation\` is 'kill' or 'errno'; got ${describe(value)}.`, "Write `onViolation: 'kill'` (SIGSYS, the default) or `onViolation: 'errno'` (EPERM errors).", key);
+      onViolation = value;
       continue;
     }
     const shape = TOP[key];
@@ -122,6 +117,10 @@ export function resolveCapabilities(declaration: unknown, where?: DeclarationPla
     else grant(key, shape, value);
   }
   return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation, unsupported, landlock });
+}
+
+function isOneOf<T extends string>(value: unknown, modes: readonly T[]): value is T {
+  return (modes as readonly unknown[]).includes(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -7,42 +7,11 @@
  * and naming the file only; the bundler glue writes it.
  */
 
-import { describeAction, describeCondition, getArch, type ArchName, type LandlockPlan } from '@syscage/core';
+import { describeAction, describeCondition, getArch, type ArchManifest, type ArchName, type Manifest } from '@syscage/core';
 import type { SandboxedEntry } from './transform.ts';
 
-/** The manifest's JSON shape. */
-export interface Manifest {
-  readonly $schema: 'syscage-manifest/2';
-  readonly generatedBy: '@syscage/plugin';
-  /** The output file, relative to the manifest. */
-  readonly output: string;
-  /** The gate beside the output that its first statement loads (applies the sandbox), relative to the manifest. */
-  readonly gate?: string;
-  /**
-   * Where the program lives when the output is its launcher (applies the sandbox, then starts
-   * the program; see the plugin's gate.ts), relative to the manifest. Absent: the output is the program.
-   */
-  readonly program?: string;
-  readonly entry: string;
-  readonly source: { readonly form: 'call' | 'decorator' | 'options'; readonly line: number; readonly column: number };
-  readonly declaration: unknown;
-  readonly grants: readonly string[];
-  readonly onViolation: 'kill' | 'errno';
-  readonly unsupported: 'error' | 'warn';
-  /** What Landlock enforces: handled rights, path and port rules (each saying which capability grants it), required rights, mode. */
-  readonly landlock: LandlockPlan;
-  readonly arches: Readonly<Partial<Record<ArchName, ArchManifest>>>;
-}
-
-/** One architecture's part of a {@link Manifest}. */
-export interface ArchManifest {
-  readonly filterSha256: string;
-  readonly stage1Sha256: string;
-  readonly instructions: number;
-  /** Syscall → `allow`, an errno answer, or the conditions under which it is allowed (any one suffices). */
-  readonly syscalls: Readonly<Record<string, string | readonly string[]>>;
-  readonly defaultAction: string;
-}
+/** The manifest's JSON shape lives in core, where its readers (the CLI) find it too. */
+export type { ArchManifest, Manifest };
 
 /** `<output>.syscage.json`. */
 export function manifestFileName(output: string): string {

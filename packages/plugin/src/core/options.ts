@@ -7,7 +7,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUPPORTED_ARCHES, SyscageError, type ArchName, type Capabilities, type SourceLocation } from '@syscage/core';
+import { SUPPORTED_ARCHES, SyscageError, VIOLATION_MODES, type ArchName, type Capabilities, type SourceLocation, type ViolationMode } from '@syscage/core';
 
 /** What a user passes to `syscage(...)` in a bundler config. */
 export interface Options {
@@ -27,7 +27,7 @@ export interface Options {
    * The violation action for declarations that do not say `onViolation` themselves.
    * @default 'kill'
    */
-  readonly onViolation?: 'kill' | 'errno';
+  readonly onViolation?: ViolationMode;
   /**
    * Make the module-graph lint (a Node builtin imported whose capability is not declared) an error
    * instead of a warning.
@@ -53,7 +53,7 @@ export interface ResolvedOptions {
   /** Absolute entry path → where its key stands in the bundler config that called the plugin (for messages about that declaration), when it can be found. */
   readonly entryPlaces: ReadonlyMap<string, SourceLocation>;
   readonly arches: readonly ArchName[];
-  readonly onViolation: 'kill' | 'errno';
+  readonly onViolation: ViolationMode;
   readonly strict: boolean;
   readonly manifest: boolean;
   readonly root: string;
@@ -77,8 +77,8 @@ export function resolveOptions(options: Options = {}): ResolvedOptions {
       throw new SyscageError({ code: 'UNSUPPORTED_ARCH', message: `@syscage/plugin: \`arches\` lists ${JSON.stringify(arch)}, which syscage cannot compile for.`, hint: `Supported: ${SUPPORTED_ARCHES.join(', ')}.` });
     }
   }
-  const onViolation = options.onViolation ?? 'kill';
-  if (onViolation !== 'kill' && onViolation !== 'errno') throw invalid(`\`onViolation\` is 'kill' or 'errno'; got ${JSON.stringify(onViolation)}.`, "Write `onViolation: 'kill'` (SIGSYS) or `onViolation: 'errno'` (EPERM).");
+  const onViolation = options.onViolation ?? VIOLATION_MODES[0];
+  if (!VIOLATION_MODES.includes(onViolation)) throw invalid(`\`onViolation\` is 'kill' or 'errno'; got ${JSON.stringify(onViolation)}.`, "Write `onViolation: 'kill'` (SIGSYS) or `onViolation: 'errno'` (EPERM).");
   const entries = new Map<string, Capabilities>();
   const entryPlaces = new Map<string, SourceLocation>();
   const config = options.entries === undefined ? undefined : configCaller(new Error().stack ?? '');

@@ -3,7 +3,7 @@
  * `import * as rt`) and CommonJS requires (`const { sandbox } = require(...)`, aliased, or
  * `const rt = require(...)`), and the edits that drop those bindings once the declaration is
  * compiled, so the runtime's compiler is not bundled. It reads syntax only; finding the calls is
- * `scan.ts`'s business.
+ * `rules.ts`'s business.
  */
 
 import type { Node, Statement } from 'oxc-parser';

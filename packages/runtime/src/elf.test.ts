@@ -1,8 +1,7 @@
-// Only the libc detection runs here; loading ffi-rs and calling into libc happens in child
-// processes (test/loader.test.ts).
+/** readInterpreter on real files; loading ffi-rs and calling into libc happen in child processes (test/loader.test.ts). */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readInterpreter } from './ffi.ts';
+import { readInterpreter } from './elf.ts';
 
 describe('readInterpreter', () => {
   it("names the dynamic loader Node runs on, which tells glibc from musl", () => {
