@@ -2,9 +2,9 @@
 // that imports @syscage/runtime, compiles its policy and applies it), per Node version, in
 // interleaved rounds of fresh processes; reports medians and the median per-round ratio.
 // Node 22, 24 and 26 pay one re-execution (their io_uring rings); below Landlock ABI 8 Node 20 does
-// too, because `sandbox({})` limits reading to the implicit set, which only Landlock enforces (to
-// start every thread inside the domain). bench/landlock separates the two costs;
-// bench/startup-built measures a built read-only CLI, which Node 20 runs without a restart.
+// too, since every declaration enters a Landlock domain (to start every thread inside it).
+// bench/landlock separates the two costs; bench/startup-built measures built programs (their
+// launcher restarts before reading the program).
 //   pnpm build && node bench/startup/run.mjs [--rounds 30]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

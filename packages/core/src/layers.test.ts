@@ -1,8 +1,9 @@
 /**
  * Core's floors, read from the import statements of its modules: the leaves first (errors, name
  * suggestions, the seccomp ABI, the public capability types), then arch → policy → bpf → catalog →
- * landlock, then the pipeline that joins them and the public index. A module may import from its
- * own floor and the floors below, never from a later one; tests may import anything.
+ * landlock, then what joins them (the pipeline, the manifest's shape) and the public index. A
+ * module may import from its own floor and the floors below, never from a later one; tests may
+ * import anything.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
@@ -19,7 +20,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['bpf/'],
   ['catalog/'],
   ['landlock/'],
-  ['pipeline.ts', 'index.ts'],
+  ['pipeline.ts', 'manifest.ts', 'index.ts'],
 ];
 
 function floorOf(module: string): number {
