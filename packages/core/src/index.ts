@@ -19,8 +19,8 @@ export { describeCondition } from './policy/describe.ts';
 export type { SeccompData } from './policy/evaluate.ts';
 export type { ArgWidth, Condition, ConditionOp, ConditionSpec, Numeric, Policy, PolicySpec, Rule, RuleSpec } from './policy/types.ts';
 
-export { CAPABILITIES, CAPABILITY_NAMES, LANDLOCK_MODES, UNSUPPORTED_MODES, VIOLATION_MODES } from './dsl/capabilities.ts';
-export type { Capabilities, CapabilityInfo, CapabilityName, CapabilityShape, CapabilitySpec, LandlockMode, PathGrant, PortGrant, ScopedCapability, UnsupportedMode, ViolationMode } from './dsl/capabilities.ts';
+export { CAPABILITIES, CAPABILITY_NAMES, LANDLOCK_MODES, LATE_START_MODES, UNSUPPORTED_MODES, VIOLATION_MODES } from './dsl/capabilities.ts';
+export type { Capabilities, CapabilityInfo, CapabilityName, CapabilityShape, CapabilitySpec, LandlockMode, LateStartMode, PathGrant, PortGrant, ScopedCapability, UnsupportedMode, ViolationMode } from './dsl/capabilities.ts';
 export { resolveCapabilities } from './catalog/resolve.ts';
 export type { DeclarationPlace, ResolvedCapabilities } from './catalog/resolve.ts';
 export { CAPABILITY_RULES, UNSCOPED_ONLY_RULES, assemblePolicy, buildPolicy, buildStage1Policy, mergeRules, violationAction } from './catalog/build-policy.ts';

@@ -5,7 +5,7 @@
  * behaviour from the plugin's loader, which hands `applySandbox` precompiled filters instead.
  */
 
-import { NODE_MAJORS, prepareDeclaration, type Capabilities, type NodeMajor } from '@syscage/core';
+import { NODE_MAJORS, prepareDeclaration, type Capabilities, type LateStartMode, type NodeMajor } from '@syscage/core';
 import { appliedGrants, applyNarrower, applySandbox, failClosed, readStatus, type SandboxStatus } from './apply.ts';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
@@ -32,11 +32,12 @@ function nodeMajor(): NodeMajor | undefined {
  * class Main {}
  */
 export function sandbox(capabilities: Capabilities): SandboxDecorator {
-  // Said once, by the first process: a restarted one runs the same code again.
-  if (process.env[REEXEC_ENV] === undefined && appliedGrants() === undefined) warnIfLate(new Error().stack ?? '');
+  const stack = new Error().stack ?? '';
   try {
     const prepared = prepareDeclaration(capabilities, { node: nodeMajor() });
     const { resolved } = prepared;
+    // Said once, by the first process: a restarted one runs the same code again.
+    if (process.env[REEXEC_ENV] === undefined && appliedGrants() === undefined) checkLate(stack, resolved.lateStart);
     applySandbox({
       grants: [...resolved.grants],
       onViolation: resolved.onViolation,
@@ -51,12 +52,17 @@ export function sandbox(capabilities: Capabilities): SandboxDecorator {
   return (target) => target;
 }
 
-/** Warns when the program's own modules were evaluated before this `sandbox()` call (see late-start.ts). */
-function warnIfLate(stack: string): void {
+/**
+ * Warns, or under `lateStart: 'error'` refuses, when the program's own modules were evaluated
+ * before this `sandbox()` call (see late-start.ts).
+ */
+function checkLate(stack: string, mode: LateStartMode): void {
   const { file, modules } = modulesBeforeSandbox(stack, new URL(import.meta.url).pathname);
   const warning = lateStartWarning(modules, file && process.getBuiltinModule('node:path').relative(process.cwd(), file));
+  if (warning === undefined) return;
+  if (mode === 'error') throw loaderError({ code: 'INVALID_FILTER', message: warning, hint: "The program stops here (lateStart: 'error')." });
   // Written at once: a restart may follow, after which an emitted warning would never be printed.
-  if (warning) process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${warning}\n`);
+  process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${warning}\n`);
 }
 
 /**

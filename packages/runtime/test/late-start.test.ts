@@ -2,7 +2,8 @@
  * An unbuilt program's sandbox() that comes after the program's own modules were evaluated says so
  * (one line on stderr, once, even when the process restarts), and the forms that really run first
  * say nothing: the declaration in a module of its own imported first, `node --import`, and in
- * CommonJS a call above every require. Child processes only.
+ * CommonJS a call above every require. Under `lateStart: 'error'` a late one stops the program.
+ * Child processes only.
  */
 import { describe, expect, it } from 'vitest';
 import { fixturePath, runFixture } from './run-fixture.ts';
@@ -25,6 +26,15 @@ describe('a sandbox() that comes late', () => {
     ['a CommonJS call above every require', 'late-start/early.cjs', [], 'early cjs lib\n'],
   ])('says nothing for %s', async (_, name, nodeArgs, stdout) => {
     expect(await runFixture(name, [], { cwd, nodeArgs })).toMatchObject({ code: 0, stdout, stderr: '' });
+  });
+
+  it("stops the program under lateStart: 'error', in one line, before its body runs", async () => {
+    const stderr = warning('late-error.mjs', './lib.mjs').replace('syscage: warning: ', 'syscage: ').replace(/\n$/, " The program stops here (lateStart: 'error').\n");
+    expect(await runFixture('late-start/late-error.mjs', [], { cwd })).toMatchObject({ code: 1, stdout: '', stderr });
+  });
+
+  it("runs a declaration that comes first under lateStart: 'error'", async () => {
+    expect(await runFixture('late-start/first-strict.mjs', [], { cwd })).toMatchObject({ code: 0, stdout: 'first lib\n', stderr: '' });
   });
 
   it('says nothing for node --import', async () => {

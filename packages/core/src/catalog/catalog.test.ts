@@ -156,7 +156,7 @@ describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing',
   it.each(areas)('%s', (_, workloads, grants) => {
     // The workloads ran with `true` declarations: scoped capabilities are granted for any path.
     const scopes = Object.fromEntries(grants.filter((g) => ['fs.read', 'fs.write', 'spawn', 'net.connect', 'net.listen'].includes(g)).map((g) => [g, 'any' as const]));
-    const policy = buildPolicy({ grants: new Set(grants), scopes, onViolation: 'kill', unsupported: 'error', landlock: 'enforce' }, { node });
+    const policy = buildPolicy({ grants: new Set(grants), scopes, onViolation: 'kill', unsupported: 'error', landlock: 'enforce', lateStart: 'warn' }, { node });
     const allowed = allowedNames(policy);
     const answered = new Set(policy.rules.filter((r) => r.action.kind === 'ERRNO' && r.when.length === 0).map((r) => r.syscall));
     const missing = workloads.flatMap((w) => Object.keys(data.workloads[w]?.syscalls ?? {}).filter((s) => !allowed.has(s) && !enosys.has(s) && !answered.has(s)).map((s) => `${w}: ${s}`));
@@ -167,7 +167,7 @@ describe.each(NODE_MAJORS)('the catalog covers what Node %i was measured doing',
 
 describe('policies compile for both architectures', () => {
   it.each(CAPABILITY_NAMES)('%s', (name) => {
-    const policy = buildPolicy({ grants: new Set([name]), scopes: {}, onViolation: 'kill', unsupported: 'error', landlock: 'enforce' });
+    const policy = buildPolicy({ grants: new Set([name]), scopes: {}, onViolation: 'kill', unsupported: 'error', landlock: 'enforce', lateStart: 'warn' });
     for (const arch of ['x86_64', 'aarch64'] as const) expect(compilePolicy(policy, arch).instructions.length).toBeLessThan(600);
     expect(encodeAction(policy.defaultAction)).toBe(0x80000000);
   });

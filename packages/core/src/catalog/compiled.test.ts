@@ -25,7 +25,7 @@ describe.each(Object.keys(ARCHES) as ArchName[])('catalog filters on %s', (archN
   it.each(declarations.map((names) => [names.join(',') || 'baseline', names] as const))('%s', { timeout: 30_000 }, (_, names) => {
     const arch = ARCHES[archName];
     for (const node of DISTINCT_MAJORS) {
-      const policy = buildPolicy({ grants: new Set(names), scopes: {}, onViolation: 'kill', unsupported: 'error', landlock: 'enforce' }, { node });
+      const policy = buildPolicy({ grants: new Set(names), scopes: {}, onViolation: 'kill', unsupported: 'error', landlock: 'enforce', lateStart: 'warn' }, { node });
       const program = decodeProgram(compilePolicy(policy, archName).bytes);
       const wrong: string[] = [];
       for (const nr of Object.values(arch.syscalls)) {

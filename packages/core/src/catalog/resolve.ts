@@ -8,7 +8,7 @@
 
 import { SyscageError, type SourceLocation } from '../errors.ts';
 import { suggestName } from '../suggest.ts';
-import { CAPABILITY_TABLE, LANDLOCK_MODES, UNSUPPORTED_MODES, VIOLATION_MODES, type CapabilityEntry, type CapabilityName, type CapabilityShape, type CapabilitySpec, type LandlockMode, type ScopedCapability, type UnsupportedMode, type ViolationMode } from '../dsl/capabilities.ts';
+import { CAPABILITY_TABLE, LANDLOCK_MODES, LATE_START_MODES, UNSUPPORTED_MODES, VIOLATION_MODES, type CapabilityEntry, type CapabilityName, type CapabilityShape, type CapabilitySpec, type LandlockMode, type LateStartMode, type ScopedCapability, type UnsupportedMode, type ViolationMode } from '../dsl/capabilities.ts';
 
 export type { ScopedCapability };
 
@@ -22,6 +22,8 @@ export interface ResolvedCapabilities {
   readonly unsupported: UnsupportedMode;
   /** What to do where the kernel lacks a Landlock right the declaration needs. */
   readonly landlock: LandlockMode;
+  /** What an unbuilt program's late `sandbox()` does. */
+  readonly lateStart: LateStartMode;
 }
 
 type Shape = CapabilityShape | { readonly [key: string]: Shape };
@@ -30,7 +32,7 @@ const shapeOf = (entry: CapabilityEntry | CapabilitySpec): Shape =>
   typeof entry.shape === 'string' ? (entry as CapabilitySpec).shape : Object.fromEntries(Object.entries(entry as Readonly<Record<string, CapabilitySpec>>).map(([key, spec]) => [key, shapeOf(spec)]));
 
 const TOP: Readonly<Record<string, Shape>> = Object.fromEntries(Object.entries(CAPABILITY_TABLE as Readonly<Record<string, CapabilityEntry>>).map(([key, entry]) => [key, shapeOf(entry)]));
-const OPTIONS = ['onViolation', 'unsupported', 'landlock'];
+const OPTIONS = ['onViolation', 'unsupported', 'landlock', 'lateStart'];
 
 /** Where a declaration stands, for messages: one place, or a place per key (its dotted path, `fs.read`; `''` for the whole). */
 export type DeclarationPlace = SourceLocation | ((path: string) => SourceLocation | undefined);
@@ -96,7 +98,13 @@ export function resolveCapabilities(declaration: unknown, where?: DeclarationPla
   let onViolation: ViolationMode = VIOLATION_MODES[0];
   let unsupported: UnsupportedMode = UNSUPPORTED_MODES[0];
   let landlock: LandlockMode = LANDLOCK_MODES[0];
+  let lateStart: LateStartMode = LATE_START_MODES[0];
   for (const [key, value] of Object.entries(declaration)) {
+    if (key === 'lateStart') {
+      if (!isOneOf(value, LATE_START_MODES)) return fail('INVALID_CAPABILITY', `\`lateStart\` is 'warn' or 'error'; got ${describe(value)}.`, "Write `lateStart: 'error'` to stop an unbuilt program whose sandbox() runs after its own modules; leave it out to warn.", key);
+      lateStart = value;
+      continue;
+    }
     if (key === 'landlock') {
       if (!isOneOf(value, LANDLOCK_MODES)) return fail('INVALID_CAPABILITY', `\`landlock\` is 'enforce' or 'best-effort'; got ${describe(value)}.`, "Write `landlock: 'best-effort'` to run with a warning where the kernel cannot scope paths or ports; leave it out to refuse.", key);
       landlock = value;
@@ -116,7 +124,7 @@ export function resolveCapabilities(declaration: unknown, where?: DeclarationPla
     if (shape === undefined) unknownKey(key, [...Object.keys(TOP), ...OPTIONS]);
     else grant(key, shape, value);
   }
-  return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation, unsupported, landlock });
+  return Object.freeze({ grants: Object.freeze(grants) as ReadonlySet<CapabilityName>, scopes: Object.freeze(scopes), onViolation, unsupported, landlock, lateStart });
 }
 
 function isOneOf<T extends string>(value: unknown, modes: readonly T[]): value is T {

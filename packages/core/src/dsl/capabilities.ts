@@ -79,10 +79,19 @@ export type UnsupportedMode = 'error' | 'warn';
 /** What a program does where the kernel lacks a Landlock right it needs: `enforce` (refuse to run) or `best-effort` (run wider, with a warning). */
 export type LandlockMode = 'enforce' | 'best-effort';
 
+/**
+ * What an unbuilt program's `sandbox()` does when it runs after the program's own modules were
+ * evaluated (their top-level code ran unsandboxed): `warn` (default) prints one line and applies
+ * the sandbox; `error` stops the program. Built programs apply their sandbox before anything else.
+ */
+export type LateStartMode = 'warn' | 'error';
+
 /** Every {@link ViolationMode}, the default first. */
 export const VIOLATION_MODES = ['kill', 'errno'] as const satisfies readonly ViolationMode[];
 /** Every {@link UnsupportedMode}, the default first. */
 export const UNSUPPORTED_MODES = ['error', 'warn'] as const satisfies readonly UnsupportedMode[];
+/** Every {@link LateStartMode}, the default first. */
+export const LATE_START_MODES = ['warn', 'error'] as const satisfies readonly LateStartMode[];
 /** Every {@link LandlockMode}, the default first. */
 export const LANDLOCK_MODES = ['enforce', 'best-effort'] as const satisfies readonly LandlockMode[];
 
@@ -110,6 +119,12 @@ export interface Capabilities extends CapabilityGrants {
    * right and the kernel that has it; `best-effort` runs it with the wider sandbox and a warning.
    */
   readonly landlock?: LandlockMode;
+  /**
+   * An unbuilt program's `sandbox()` that runs after the program's own modules were evaluated:
+   * `warn` (default) says so in one line; `error` stops the program (their top-level code ran
+   * unsandboxed). A built program's sandbox always comes first.
+   */
+  readonly lateStart?: LateStartMode;
 }
 
 /** One capability with its place in the table. */
