@@ -1,8 +1,9 @@
 /**
  * Errors in the bundler's voice: a declaration error reaches each of the six bundlers as its own
  * diagnostic, located at the offending key (`file:line:col` in whatever form the bundler prints
- * it), with the message and what to write instead, and without the plugin's stack; and a module
- * that re-exports `sandbox` (a declaration the build could not see) fails the build.
+ * it), with the message and what to write instead, and without the plugin's stack; a module
+ * that re-exports `sandbox` (a declaration the build could not see) fails the build, and so does
+ * an `entries` key naming no file (one naming a file this build does not build as an entry warns).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,19 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     writeFileSync(join(project, 'package.json'), '{"private":true}');
     const out = await bundler.build({ app, entry: 'src/ok.js', outDir: project, format: 'esm' });
     expect(out.warnings.join('\n')).toContain('the output lies beside a package.json, so the directory the sandboxed program may read as its own is the whole project');
+  });
+
+  it('fails a build whose `entries` option names a file that does not exist (the entry would run unsandboxed)', async () => {
+    const failure = await bundler.build({ app, entry: 'src/ok.js', outDir: join(app, `dist-missing-${bundler.name}`), format: 'esm', plugin: { entries: { 'src/okay.js': { fs: { read: true } } } } }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toContain('`entries` lists src/okay.js, which does not exist, so no sandbox is applied from it.');
+  });
+
+  it('warns about an `entries` key this build does not build as an entry', async () => {
+    const out = await bundler.build({ app, entry: 'src/ok.js', outDir: join(app, `dist-unused-${bundler.name}`), format: 'esm', plugin: { entries: { 'src/rt.js': { fs: { read: true } } } } });
+    expect(out.warnings.join('\n')).toContain('`entries` lists src/rt.js, which this build did not build as an entry, so its declaration applies to no output of this build.');
   });
 
   it('refuses a module that re-exports sandbox, which would hide a declaration from the build', async () => {

@@ -19,7 +19,7 @@ import { diagnosticOf } from '../core/diagnostics.ts';
 import { RUNTIME_ID, insertGate, isGated, isLauncher, nearestPackageType, programFileName, type MapLike, type OutputFormat } from '../core/gate.ts';
 import type { ModuleGraph } from '../core/lint.ts';
 import { RUNTIME_MODULE } from '../core/scan/scan.ts';
-import { exactPathPattern } from './entries.ts';
+import { exactPathPattern } from '../core/entries.ts';
 
 const LOADERS: Readonly<Record<string, Loader>> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx' };
 
@@ -130,6 +130,7 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
           result.warnings.push(...report.findings.map((finding) => ({ id: finding.kind, pluginName: 'syscage', text: finding.message, location: null, notes: [], detail: undefined })));
         }
         state.checkAllGated();
+        result.warnings.push(...state.unusedEntryKeys().map((text) => ({ id: 'unused-entry', pluginName: 'syscage', text, location: null, notes: [], detail: undefined })));
         return undefined;
       };
       build.onEnd((result) => reported(() => finish(result))());

@@ -132,6 +132,7 @@ export function rollupLikeHooks(state: BuildState, writeManifests = false): Reco
       } catch (error) {
         this.error((error as Error).message);
       }
+      for (const text of state.unusedEntryKeys()) this.warn(text);
     },
   };
 }

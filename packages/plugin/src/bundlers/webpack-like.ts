@@ -20,7 +20,7 @@ import { RUNTIME_ID, insertionPoint, gateStatement, mentionsFile, type OutputFor
 import { withoutStack } from '../core/diagnostics.ts';
 import type { GraphImport, ModuleGraph } from '../core/lint.ts';
 import { cleanId } from '../core/transform.ts';
-import { exactPathPattern, resolveFile } from './entries.ts';
+import { exactPathPattern, resolveFile } from '../core/entries.ts';
 
 const NAME = 'syscage';
 const require = createRequire(import.meta.url);
@@ -291,6 +291,7 @@ export function webpackLikeHook(state: BuildState, framework: 'webpack' | 'rspac
         } catch (error) {
           compilation.errors.push(new api.WebpackError((error as Error).message));
         }
+        for (const text of state.unusedEntryKeys()) compilation.warnings.push(new api.WebpackError(text));
       });
     });
   };

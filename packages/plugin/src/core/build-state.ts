@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import { SyscageError } from '@syscage/core';
-import { EntrySet } from '../bundlers/entries.ts';
+import { SyscageError, type Capabilities } from '@syscage/core';
+import { EntrySet } from './entries.ts';
 import { RUNTIME_LOADER, createGateModule, createLauncher, gateFileName, keepInPlace, programFileName, shebangOf, type OutputFormat } from './gate.ts';
 import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph } from './lint.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
@@ -179,6 +179,7 @@ export class BuildState {
    * could not tell which output file is that entry's, so the program would run unsandboxed.
    */
   checkAllGated(): void {
+    this.#checkEntryKeys();
     const missed = [...this.#seen].filter((id) => !this.#gated.has(id));
     const entry = missed.length > 0 ? this.sandboxed.get(missed[0] as string) : undefined;
     if (!entry) return;
@@ -188,6 +189,41 @@ export class BuildState {
       message: `@syscage/plugin: this entry declares a sandbox, but no output file of the build was found to be its entry file, so the sandbox could not be put in front of it.`,
       hint: 'Build it as an entry of its own (not only imported by another entry), with an entry name the bundler maps to one output file.',
     });
+  }
+
+  /**
+   * Fails when an `entries` key names no file: the entry meant to be sandboxed (a mistyped path, a
+   * `.js` for a `.ts`) would be built without its sandbox and nothing would say so.
+   */
+  #checkEntryKeys(): void {
+    for (const [key] of this.options.entries) {
+      if (existsSync(key)) continue;
+      const location = this.options.entryPlaces.get(key);
+      throw new SyscageError({
+        code: 'INVALID_CAPABILITY',
+        ...(location === undefined ? {} : { location }),
+        message: `@syscage/plugin: \`entries\` lists ${this.display(key)}, which does not exist, so no sandbox is applied from it.`,
+        hint: `Write the path of the entry file the bundler builds, relative to the root (${this.display(this.options.root) || '.'}) or absolute.`,
+      });
+    }
+  }
+
+  /**
+   * The `entries` keys this build did not build as an entry (a declaration meant for another
+   * build sharing the plugin, or a path that is not this build's entry), one warning each.
+   */
+  unusedEntryKeys(): string[] {
+    const keys = [...this.options.entries.keys()];
+    const seen = (key: string): boolean => this.#seen.has(key) || this.#seen.has(cleanId(key));
+    const reported = new Set<Capabilities>();
+    const unused: string[] = [];
+    for (const key of keys) {
+      const declaration = this.options.entries.get(key) as Capabilities;
+      if (reported.has(declaration) || keys.some((other) => this.options.entries.get(other) === declaration && seen(other))) continue;
+      reported.add(declaration);
+      unused.push(`@syscage/plugin: \`entries\` lists ${this.display(key)}, which this build did not build as an entry, so its declaration applies to no output of this build.`);
+    }
+    return unused;
   }
 
   /**
