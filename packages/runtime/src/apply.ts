@@ -301,7 +301,10 @@ function placeholders(): LandlockPlaceholders {
     'extra-ca-certs': process.env['NODE_EXTRA_CA_CERTS'] || undefined,
     node: real(process.execPath),
     interpreter: real(readInterpreter(process.execPath)),
-    'all-but-processes': allButProcesses(),
+    // Listing / and /proc only for a plan that reads everything (fs.read: true).
+    get 'all-but-processes'() {
+      return allButProcesses();
+    },
   };
 }
 

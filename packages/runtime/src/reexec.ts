@@ -64,7 +64,8 @@ export function reexecSelf(options: ReexecOptions): never {
   if (process.argv[1] === undefined && !evaluates) {
     throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: 'A program read from standard input cannot be restarted, and this sandbox needs one restart.', hint: 'Save the program to a file and run that.' });
   }
-  if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: true });
+  // On the calling thread only: execve ends every other thread, and the new image inherits this one's filters.
+  if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: false });
   keepIpcChannel();
   const args = [process.argv0, ...process.execArgv, ...(options.main === undefined ? process.argv.slice(1) : [options.main, ...process.argv.slice(2)])];
   const layer = options.nextLayer === undefined ? '' : `:layer=${options.nextLayer}`;
