@@ -32,7 +32,7 @@ export function execveProcess(file: string, args: readonly string[], env: NodeJS
   const envList = Object.entries(env).flatMap(([key, value]) => (value === undefined ? [] : [`${key}=${value}`]));
   const { path, argv, envp } = layOut(file, args, envList);
   const result = syscall(arch.nrExecve, path, argv, envp);
-  throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `execve(${file}) failed with errno ${result.errno}.`, hint: 'Check that the program exists and is executable.' });
+  throw loaderError({ code: 'EXEC_FAILED', message: `execve(${file}) failed with errno ${result.errno}.`, hint: 'Check that the program exists and is executable.' });
 }
 
 /**

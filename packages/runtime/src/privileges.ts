@@ -85,7 +85,7 @@ export function dropPrivileges(options: { readonly netlinkRoute: boolean }): Pri
   if (drop.length === 0) return { dropped: [] };
   const names = drop.map((cap) => Object.keys(CAP).find((name) => CAP[name as keyof typeof CAP] === cap) ?? String(cap));
   const fail = (what: string, errno: number): never => {
-    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `cannot drop ${names.join(', ')} (${what}: errno ${errno}).`, hint: 'Start the program without those capabilities (for example with setpriv or a systemd CapabilityBoundingSet).' });
+    throw loaderError({ code: 'PRIVILEGE_DROP_FAILED', message: `cannot drop ${names.join(', ')} (${what}: errno ${errno}).`, hint: 'Start the program without those capabilities (for example with setpriv or a systemd CapabilityBoundingSet).' });
   };
   const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
   if (noNewPrivs.value !== 0) fail('prctl(PR_SET_NO_NEW_PRIVS)', noNewPrivs.errno);
@@ -147,7 +147,7 @@ function checkNetworkNamespaceOwner(): void {
     if (netns !== undefined) closeSync(netns);
   }
   throw loaderError({
-    code: 'INVALID_FILTER',
+    code: 'PRIVILEGE_DROP_FAILED',
     message: 'net.listen grants a NETLINK_ROUTE socket, but this network namespace is not owned by the process\'s user namespace (or the kernel cannot say which is), so dropping CAP_NET_ADMIN would not keep it from changing routes.',
     hint: 'Start the program in a network namespace of its own user namespace, or on Linux ≥ 4.9.',
   });

@@ -62,7 +62,7 @@ export interface ReexecOptions {
 export function reexecSelf(options: ReexecOptions): never {
   const evaluates = process.execArgv.some((arg) => /^(-e|--eval|-p|--print)(=|$)/.test(arg));
   if (process.argv[1] === undefined && !evaluates) {
-    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: 'A program read from standard input cannot be restarted, and this sandbox needs one restart.', hint: 'Save the program to a file and run that.' });
+    throw loaderError({ code: 'RESTART_FAILED', message: 'A program read from standard input cannot be restarted, and this sandbox needs one restart.', hint: 'Save the program to a file and run that.' });
   }
   if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: true });
   keepIpcChannel();
@@ -82,6 +82,6 @@ function keepIpcChannel(): void {
   if (!Number.isInteger(fd) || fd < 3 || arch === undefined) return;
   const flags = syscall(arch.nrFcntl, fd, F_GETFD);
   if (flags.value < 0 || syscall(arch.nrFcntl, fd, F_SETFD, flags.value & ~FD_CLOEXEC).value < 0) {
-    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `Cannot keep the IPC channel (descriptor ${fd}) open across the restart.`, hint: 'Start this forked program without an IPC channel, or on a kernel with Landlock ABI ≥ 8.' });
+    throw loaderError({ code: 'RESTART_FAILED', message: `Cannot keep the IPC channel (descriptor ${fd}) open across the restart.`, hint: 'Start this forked program without an IPC channel, or on a kernel with Landlock ABI ≥ 8.' });
   }
 }
