@@ -8,6 +8,7 @@
  */
 import { findLoaderArch, LOADER_ARCH_NAMES, type LoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError, type LoaderError } from './errors.ts';
+import { failClosed } from './fail-closed.ts';
 import { loadFfi, nowMs, prctl, syscall, type FfiInfo } from './ffi.ts';
 import { listThreads, parseSeccompStatus, readStatusText, readThreadStatuses, THREAD_SELF_STATUS, type SeccompStatus } from './proc-status.ts';
 
@@ -91,8 +92,8 @@ export function installFilter(bytes: Uint8Array, options: InstallOptions): Insta
 }
 
 /**
- * {@link installFilter}, and on any failure: write `syscage: <message>` as one line to stderr and
- * exit with code 1, so the program never runs unsandboxed.
+ * {@link installFilter}, and on any failure the fail-closed exit (fail-closed.ts): `syscage:
+ * <message>` as one line on stderr and exit code 1, so the program never runs unsandboxed.
  *
  * @example
  * installFilterOrExit(bytes, { tsync: true }); // the loader's first act in a built entry
@@ -101,9 +102,7 @@ export function installFilterOrExit(bytes: Uint8Array, options: InstallOptions):
   try {
     return installFilter(bytes, options);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.getBuiltinModule('node:fs').writeSync(2, `syscage: ${message.replaceAll('\n', ' ')}\n`);
-    process.exit(1);
+    return failClosed(error);
   }
 }
 
