@@ -19,7 +19,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['bpf/'],
   ['catalog/'],
   ['landlock/'],
-  ['pipeline.ts', 'index.ts'],
+  ['pipeline.ts', 'manifest.ts', 'index.ts'],
 ];
 
 function floorOf(module: string): number {
