@@ -28,15 +28,13 @@ import {
   type NodeMajor,
   type Policy,
 } from '@syscage/core';
+import { AF_NETLINK, NETLINK_ROUTE } from '@syscage/core/constants';
 import { buildExecPolicy } from '../exec/policy.ts';
 import { realPath } from '../placeholders.ts';
 import { declarationFromGrants } from '../grants.ts';
 import { seccompData } from './args.ts';
 import type { TraceFacts } from './facts.ts';
 import type { SyscallEvent } from './strace.ts';
-
-const AF_NETLINK = 16n;
-const NETLINK_ROUTE = 0n;
 
 /** Least powerful first: the order in which an ambiguous call is attributed. */
 const PREFERENCE: readonly CapabilityName[] = ['fs.read', 'tty', 'worker', 'net.connect', 'net.udp', 'dns', 'net.unix', 'net.listen', 'signal', 'spawn', 'fs.write'];
@@ -99,7 +97,7 @@ export function inferDeclaration(events: readonly SyscallEvent[], facts: TraceFa
     const action = evaluatePolicy(base, arch, data);
     if (action.kind === 'ALLOW') continue;
     if (action.kind === 'ERRNO' && action.errno !== 1) {
-      if (interfaceDump && event.name === 'socket' && data.args?.[0] === AF_NETLINK && data.args[2] === NETLINK_ROUTE) routeSockets.push(event);
+      if (interfaceDump && event.name === 'socket' && data.args?.[0] === BigInt(AF_NETLINK) && data.args[2] === BigInt(NETLINK_ROUTE)) routeSockets.push(event);
       else answered.push(event);
       continue;
     }
