@@ -6,6 +6,7 @@
  * process get into the domain on older kernels; apply.ts re-executes the process for that.
  */
 
+import { F_SETFD, PR_SET_NO_NEW_PRIVS } from '@syscage/core/constants';
 import { ABI_KERNELS, FILE_RIGHTS, FS_RIGHTS, NET_RIGHTS, SCOPE_RIGHTS, TSYNC_ABI, rightAbi, rightsMask } from '@syscage/core/landlock-rights';
 import { expandPlaceholder, placeholderName, type LandlockPlaceholders } from '@syscage/core/landlock-placeholders';
 import type { FsRight, LandlockPlan, LandlockRequirement } from '@syscage/core';
@@ -17,12 +18,10 @@ const LANDLOCK_CREATE_RULESET_VERSION = 1;
 const LANDLOCK_RULE_PATH_BENEATH = 1;
 const LANDLOCK_RULE_NET_PORT = 2;
 const LANDLOCK_RESTRICT_SELF_TSYNC = 1 << 3;
-const PR_SET_NO_NEW_PRIVS = 38;
 /** `O_PATH` has the same value on x86_64 and aarch64. */
 const O_PATH = 0o10000000;
 const ENOSYS = 38;
 const EOPNOTSUPP = 95;
-const F_SETFD = 2;
 
 /** What {@link restrictLandlock} did. */
 export interface LandlockResult {

@@ -18,6 +18,7 @@
  * without them. It reads credentials from /proc and changes nothing else.
  */
 
+import { PR_SET_NO_NEW_PRIVS } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { prctl, syscall } from './ffi.ts';
@@ -28,9 +29,8 @@ const CAP = { CAP_DAC_OVERRIDE: 1, CAP_DAC_READ_SEARCH: 2, CAP_FOWNER: 3, CAP_KI
 /** Holding all of these, a process reaches every file, signal and process any identity could. */
 const OVERRIDES = [CAP.CAP_DAC_OVERRIDE, CAP.CAP_DAC_READ_SEARCH, CAP.CAP_FOWNER, CAP.CAP_KILL, CAP.CAP_SYS_PTRACE];
 const _LINUX_CAPABILITY_VERSION_3 = 0x20080522;
-/** `linux/prctl.h`. */
+/** `linux/prctl.h` (PR_SET_NO_NEW_PRIVS is core's). */
 const PR_CAPBSET_DROP = 24;
-const PR_SET_NO_NEW_PRIVS = 38;
 /** `linux/nsfs.h`: `_IO(0xb7, 0x1)`, the user namespace owning a namespace. */
 const NS_GET_USERNS = 0xb701;
 

@@ -13,14 +13,14 @@
  * (NODE_OPTIONS could run code before the loader anyway).
  */
 
+import { F_GETFD, F_SETFD } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { execveProcess } from './execve.ts';
 import { syscall } from './ffi.ts';
 import { installFilter } from './seccomp.ts';
 
-const F_GETFD = 1;
-const F_SETFD = 2;
+/** `<asm-generic/fcntl.h>`; core's constants publish the commands, not this flag. */
 const FD_CLOEXEC = 1;
 
 /** Set in the environment of the re-executed process, removed again by the sandbox. */

@@ -6,16 +6,14 @@
  * step that fails throws one error naming the cause and the fix. It does not compile policies,
  * apply Landlock, or decide what a failure means for the program (see {@link installFilterOrExit}).
  */
+import { PR_SET_NO_NEW_PRIVS, SECCOMP_SET_MODE_FILTER } from '@syscage/core/constants';
 import { findLoaderArch, LOADER_ARCH_NAMES, type LoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError, type LoaderError } from './errors.ts';
 import { failClosed } from './fail-closed.ts';
 import { loadFfi, nowMs, prctl, syscall, type FfiInfo } from './ffi.ts';
 import { listThreads, parseSeccompStatus, readStatusText, readThreadStatuses, THREAD_SELF_STATUS, type SeccompStatus } from './proc-status.ts';
 
-/** `linux/prctl.h`. */
-const PR_SET_NO_NEW_PRIVS = 38;
-/** `linux/seccomp.h`. */
-const SECCOMP_SET_MODE_FILTER = 1;
+/** `linux/seccomp.h`: a flag core's constants do not publish (the catalog never tests it). */
 const SECCOMP_FILTER_FLAG_TSYNC = 1;
 /** `linux/filter.h`: the kernel's limit per filter, and `sizeof(struct sock_filter)`. */
 const BPF_MAXINSNS = 4096;
