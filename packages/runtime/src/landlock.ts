@@ -3,7 +3,7 @@
  * thread-sync flag (ABI ≥ 8) to every thread: finds the kernel's ABI, refuses (or, under
  * `best-effort`, warns) when a right the declaration needs is missing, opens each path `O_PATH`,
  * adds the path and port rules, and restricts. It does not decide how the other threads of a
- * process get into the domain on older kernels; apply.ts re-executes the process for that.
+ * process get into the domain on older kernels; enter-landlock.ts re-executes the process for that.
  */
 
 import { F_SETFD, PR_SET_NO_NEW_PRIVS } from '@syscage/core/constants';
