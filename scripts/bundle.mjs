@@ -2,7 +2,8 @@
 // bundled module: Node loads ES modules at roughly a millisecond apiece, and a sandboxed program
 // loads these before anything else, so one file per package keeps start-up cheap. Declarations
 // and the separately exported subpaths (@syscage/core/errors, /self-pid, /landlock-rights) stay tsc's; core's
-// bundle imports those rather than copy them.
+// bundle imports those rather than copy them. The pure subpaths the runtime inlines and that hold no
+// class or state (/constants, /landlock-placeholders) are copied into core's bundle too.
 //   node scripts/bundle.mjs   (run by `pnpm build` after tsc)
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';

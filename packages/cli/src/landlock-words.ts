@@ -4,8 +4,8 @@
  * location) and why. Words only: the plan itself is core's, applied by the runtime.
  */
 
-import { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS, PROGRAM_DIRS, type LandlockPlan } from '@syscage/core';
-import type { LandlockPlaceholders } from '@syscage/runtime';
+import { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS, PROGRAM_DIRS, expandPlaceholder, placeholderName, type LandlockPlaceholders, type LandlockPlan } from '@syscage/core';
+
 
 /** One rule of a plan, said. */
 export interface RuleWords {
@@ -67,9 +67,8 @@ export function describePlan(plan: LandlockPlan, placeholders: LandlockPlacehold
     plan.mode === 'enforce' ? 'a kernel without a right this needs refuses to run the program' : 'a kernel without a right this needs runs the program without that restriction, with a warning',
   ].join('; ');
   const rules: RuleWords[] = plan.paths.map((rule) => {
-    const name = /^\{([\w-]+)\}$/.exec(rule.path)?.[1];
-    const value = name === undefined ? undefined : placeholders[name as keyof LandlockPlaceholders];
-    const resolved = value === undefined ? undefined : typeof value === 'string' ? [value] : value;
+    const name = placeholderName(rule.path);
+    const resolved = name === undefined ? undefined : expandPlaceholder(rule.path, placeholders);
     const label = name === undefined ? undefined : (PLACEHOLDER_WORDS[name] ?? name);
     const says =
       name === undefined

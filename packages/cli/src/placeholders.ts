@@ -1,25 +1,29 @@
 /**
- * The values of the implicit read set's placeholders (core's landlock/implicit.ts) for a program
- * that is not this process: the command `exec` runs, or the built program `inspect` reads. The
- * runtime fills them for its own process (apply.ts); here they are filled for a program's location,
- * with the same rules: `{program}` is the program's real directory without its hidden entries
- * (the runtime's programReadPaths), `{modules}` and `{package-json}` the node_modules directories
- * and package.json files in it and above it. Reading directories is all it does.
+ * Gathers the facts that fill the implicit read set's placeholders (core's landlock/placeholders.ts
+ * fills them) for a program that is not this process: the command `exec` runs, the built program
+ * `inspect` reads, the program `trace` watched. The runtime gathers the same facts for its own
+ * process (its placeholders.ts); here they are gathered for a program's location. Reading
+ * directories and resolving links is all it does.
  */
 
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { programReadPaths, type LandlockPlaceholders } from '@syscage/runtime';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { dirsAbove, type PlaceholderFacts } from '@syscage/core';
 
 /**
- * `{program}`, `{modules}` and `{package-json}` for a program whose main module is in `dir`.
+ * The `program` fact of a program whose main module is in `dir`: its real directory and the names
+ * in it (`{program}`, `{modules}`, `{package-json}`).
  * @example
- * programPlaceholders('/srv/app/dist'); // { program: ['/srv/app/dist'], modules: ['/srv/app/dist/node_modules', '/srv/app/node_modules', …], … }
+ * fillPlaceholders({ program: programFacts('/srv/app/dist') }).modules; // ['/srv/app/dist/node_modules', '/srv/app/node_modules', '/srv/node_modules']
  */
-export function programPlaceholders(dir: string): Pick<LandlockPlaceholders, 'program' | 'modules' | 'package-json'> {
+export function programFacts(dir: string): NonNullable<PlaceholderFacts['program']> {
   const real = realPath(dir);
-  const dirs = above(real);
-  return { program: programReadPaths(real), modules: dirs.map((d) => join(d, 'node_modules')), 'package-json': dirs.map((d) => join(d, 'package.json')) };
+  return { dir: real, entries: list(real) };
+}
+
+/** The `listings` fact (`{all-but-processes}`): the names in `/` and `/proc` now. */
+export function rootListings(): NonNullable<PlaceholderFacts['listings']> {
+  return { root: list('/') ?? [], proc: list('/proc') ?? [] };
 }
 
 /** `path` with its links resolved, or as given when it does not exist. */
@@ -31,15 +35,18 @@ export function realPath(path: string): string {
   }
 }
 
-/** `dir` and every directory above it, short of the root. */
-function above(dir: string): string[] {
-  return dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))];
+function list(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * `{loader}` for a program in `dir`: the real directories of the packages its gate loads, found as
- * Node would from there (`@syscage/runtime`, and beside it `@syscage/core`, ffi-rs and ffi-rs's
- * platform packages); empty when the program cannot find its runtime.
+ * The `loader` fact for a program in `dir`: the real directories of the packages its gate loads,
+ * found as Node would from there (`@syscage/runtime`, and beside it `@syscage/core`, ffi-rs and
+ * ffi-rs's platform packages); empty when the program cannot find its runtime.
  */
 export function loaderDirs(dir: string): string[] {
   const runtime = findPackage('@syscage/runtime', realPath(dir));
@@ -52,7 +59,7 @@ export function loaderDirs(dir: string): string[] {
 
 /** The real directory of package `name` as Node finds it from `dir` (node_modules in it and above it). */
 function findPackage(name: string, dir: string): string | undefined {
-  for (const candidate of above(dir).map((d) => join(d, 'node_modules', name))) {
+  for (const candidate of dirsAbove(dir).map((d) => join(d, 'node_modules', name))) {
     const found = realPath(candidate);
     if (existsSync(join(found, 'package.json'))) return found;
   }

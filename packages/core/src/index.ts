@@ -33,7 +33,9 @@ export type { CatalogRule } from './catalog/types.ts';
 
 export { ABI_KERNELS, FILE_RIGHTS, FS_RIGHTS, NET_RIGHTS, SCOPE_RIGHTS, TSYNC_ABI, rightAbi, rightsMask } from './landlock/rights.ts';
 export type { FsRight, LandlockRight, NetRight, ScopeRight } from './landlock/rights.ts';
-export { isEmptyPlan, planLandlock, requiredAbi } from './landlock/plan.ts';
+export { isEmptyPlan, mergePaths, planLandlock, requiredAbi } from './landlock/plan.ts';
+export { dirsAbove, expandPlaceholder, fillPlaceholders, placeholderName } from './landlock/placeholders.ts';
+export type { LandlockPlaceholders, PlaceholderFacts } from './landlock/placeholders.ts';
 export type { LandlockPathRule, LandlockPlan, LandlockPortRule, LandlockRequirement, PlanLandlockOptions } from './landlock/plan.ts';
 export { DNS_PATHS, EXEC_START_PATHS, NODE_IMPLICIT_PATHS, PROGRAM_DIRS } from './landlock/implicit.ts';
 export type { ImplicitPath } from './landlock/implicit.ts';

@@ -4,12 +4,12 @@
  * does not decide when to re-execute (see reexec.ts) or what runs next.
  */
 
+import { F_GETFD, F_SETFD } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { allocNative, syscall, writeNative } from './ffi.ts';
 
-const F_GETFD = 1;
-const F_SETFD = 2;
+/** `<asm-generic/fcntl.h>`; core's constants publish the commands, not this flag. */
 const FD_CLOEXEC = 1;
 
 type NodeExecve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
@@ -32,7 +32,7 @@ export function execveProcess(file: string, args: readonly string[], env: NodeJS
   const envList = Object.entries(env).flatMap(([key, value]) => (value === undefined ? [] : [`${key}=${value}`]));
   const { path, argv, envp } = layOut(file, args, envList);
   const result = syscall(arch.nrExecve, path, argv, envp);
-  throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `execve(${file}) failed with errno ${result.errno}.`, hint: 'Check that the program exists and is executable.' });
+  throw loaderError({ code: 'EXEC_FAILED', message: `execve(${file}) failed with errno ${result.errno}.`, hint: 'Check that the program exists and is executable.' });
 }
 
 /**

@@ -190,7 +190,7 @@ export function syscall(nr: number, a0: SyscallArg = 0, a1: SyscallArg = 0, a2: 
  */
 export function allocNative(size: number): number {
   const address = call('malloc', binding().DataType.I64, [binding().DataType.I64], [size]).value;
-  if (address === 0) throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `malloc(${size}) failed.`, hint: 'The process is out of memory.' });
+  if (address === 0) throw loaderError({ code: 'OUT_OF_MEMORY', message: `malloc(${size}) failed.`, hint: 'The process is out of memory.' });
   return address;
 }
 

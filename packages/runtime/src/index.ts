@@ -5,8 +5,9 @@
  */
 export { narrow, sandbox, status } from './sandbox.ts';
 export type { SandboxDecorator } from './sandbox.ts';
-export type { LandlockStatus, PreparedSandbox, SandboxStatus } from './apply.ts';
-export { allButProcesses, checkLandlockSupport, landlockAbi, programReadPaths, restrictLandlock } from './landlock.ts';
+export type { PreparedSandbox } from './apply.ts';
+export type { LandlockStatus, SandboxStatus } from './state.ts';
+export { checkLandlockSupport, landlockAbi, restrictLandlock } from './landlock.ts';
 export type { LandlockPlaceholders, LandlockResult, RestrictOptions } from './landlock.ts';
 export { execveProcess } from './execve.ts';
 export type { PrecompiledSandbox } from './loader.ts';

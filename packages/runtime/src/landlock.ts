@@ -3,10 +3,12 @@
  * thread-sync flag (ABI ≥ 8) to every thread: finds the kernel's ABI, refuses (or, under
  * `best-effort`, warns) when a right the declaration needs is missing, opens each path `O_PATH`,
  * adds the path and port rules, and restricts. It does not decide how the other threads of a
- * process get into the domain on older kernels; apply.ts re-executes the process for that.
+ * process get into the domain on older kernels; enter-landlock.ts re-executes the process for that.
  */
 
+import { F_SETFD, PR_SET_NO_NEW_PRIVS } from '@syscage/core/constants';
 import { ABI_KERNELS, FILE_RIGHTS, FS_RIGHTS, NET_RIGHTS, SCOPE_RIGHTS, TSYNC_ABI, rightAbi, rightsMask } from '@syscage/core/landlock-rights';
+import { expandPlaceholder, placeholderName, type LandlockPlaceholders } from '@syscage/core/landlock-placeholders';
 import type { FsRight, LandlockPlan, LandlockRequirement } from '@syscage/core';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
@@ -16,12 +18,10 @@ const LANDLOCK_CREATE_RULESET_VERSION = 1;
 const LANDLOCK_RULE_PATH_BENEATH = 1;
 const LANDLOCK_RULE_NET_PORT = 2;
 const LANDLOCK_RESTRICT_SELF_TSYNC = 1 << 3;
-const PR_SET_NO_NEW_PRIVS = 38;
 /** `O_PATH` has the same value on x86_64 and aarch64. */
 const O_PATH = 0o10000000;
 const ENOSYS = 38;
 const EOPNOTSUPP = 95;
-const F_SETFD = 2;
 
 /** What {@link restrictLandlock} did. */
 export interface LandlockResult {
@@ -38,8 +38,8 @@ export interface LandlockResult {
   readonly portRules: number;
 }
 
-/** Values for a plan's `{placeholder}` paths (core's implicit.ts says what each is); unset ones are skipped. */
-export type LandlockPlaceholders = Readonly<Partial<Record<'program' | 'loader' | 'modules' | 'package-json' | 'extra-ca-certs' | 'node' | 'interpreter' | 'all-but-processes', string | readonly string[] | undefined>>>;
+/** Values for a plan's `{placeholder}` paths (core's landlock/placeholders.ts fills them); unset ones are skipped. */
+export type { LandlockPlaceholders };
 
 /** Options of {@link restrictLandlock}. */
 export interface RestrictOptions {
@@ -102,45 +102,6 @@ export function checkLandlockSupport(plan: LandlockPlan, abi: number, quiet = fa
   // Written at once: a restart may follow, and an emitted warning would be printed after it (never).
   process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${reason} Running with the wider sandbox (landlock: 'best-effort'): ${[...new Set(missing.map((m) => m.enforces))].join('; ')} not enforced.\n`);
   return missing;
-}
-
-/**
- * What `{all-but-processes}` stands for (`fs.read: true`): every entry of `/` but /proc, every
- * entry of /proc that is not a process (cpuinfo, meminfo, sys, …), and the process's own
- * /proc/self, so that another process's environ, maps and auxv stay unreadable. A snapshot of
- * `/` and /proc when the sandbox starts.
- */
-export function allButProcesses(): string[] {
-  const { readdirSync } = process.getBuiltinModule('node:fs');
-  const list = (dir: string): string[] => {
-    try {
-      return readdirSync(dir);
-    } catch {
-      return [];
-    }
-  };
-  const top = list('/').filter((name) => name !== 'proc').map((name) => `/${name}`);
-  const proc = list('/proc').filter((name) => !/^\d+$/.test(name) && name !== 'self' && name !== 'thread-self').map((name) => `/proc/${name}`);
-  return [...top, ...proc, '/proc/self'];
-}
-
-/**
- * What `{program}` stands for, given the program's directory: the directory, or, when it holds
- * hidden entries (`.env`, `.git`, `.npmrc`: a program at a project's root), each of its other
- * entries, so that the program's modules and chunks stay readable (at the restart too) and the
- * project's secrets do not. A snapshot: entries made later are not readable through it.
- * @example
- * programReadPaths('/srv/app'); // ['/srv/app/app.mjs', '/srv/app/package.json', '/srv/app/src'] when /srv/app/.env exists
- */
-export function programReadPaths(dir: string): string[] {
-  let names: string[];
-  try {
-    names = process.getBuiltinModule('node:fs').readdirSync(dir);
-  } catch {
-    return [dir];
-  }
-  if (!names.some((name) => name.startsWith('.'))) return [dir];
-  return names.filter((name) => !name.startsWith('.')).map((name) => `${dir}/${name}`);
 }
 
 /** Whether `plan` handles any right Landlock ABI `abi` has (otherwise there is no domain to enter). */
@@ -301,10 +262,8 @@ function addPortRules(plan: LandlockPlan, target: RulesetTarget, handledNet: num
 }
 
 function resolvePaths(path: string, placeholders: () => LandlockPlaceholders | undefined, cwd: string | undefined, resolve: (...parts: string[]) => string): readonly string[] {
-  const placeholder = /^\{([\w-]+)\}$/.exec(path)?.[1];
-  if (placeholder === undefined) return [resolve(cwd ?? process.cwd(), path)];
-  const value = placeholders()?.[placeholder as keyof LandlockPlaceholders];
-  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+  if (placeholderName(path) === undefined) return [resolve(cwd ?? process.cwd(), path)];
+  return expandPlaceholder(path, placeholders()) ?? [];
 }
 
 function check(result: { value: number; errno: number }, what: string): number {

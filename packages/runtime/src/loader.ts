@@ -7,8 +7,9 @@
  */
 
 import type { LandlockPlan } from '@syscage/core';
-import { applySandbox, failClosed, type PreparedSandbox } from './apply.ts';
+import { applySandbox, type PreparedSandbox } from './apply.ts';
 import type { LoaderArchName } from './arch.ts';
+import { failClosed } from './fail-closed.ts';
 
 /** What the plugin embeds for one sandboxed entry. */
 export interface PrecompiledSandbox {

@@ -18,6 +18,7 @@
  * without them. It reads credentials from /proc and changes nothing else.
  */
 
+import { PR_SET_NO_NEW_PRIVS } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { prctl, syscall } from './ffi.ts';
@@ -28,9 +29,8 @@ const CAP = { CAP_DAC_OVERRIDE: 1, CAP_DAC_READ_SEARCH: 2, CAP_FOWNER: 3, CAP_KI
 /** Holding all of these, a process reaches every file, signal and process any identity could. */
 const OVERRIDES = [CAP.CAP_DAC_OVERRIDE, CAP.CAP_DAC_READ_SEARCH, CAP.CAP_FOWNER, CAP.CAP_KILL, CAP.CAP_SYS_PTRACE];
 const _LINUX_CAPABILITY_VERSION_3 = 0x20080522;
-/** `linux/prctl.h`. */
+/** `linux/prctl.h` (PR_SET_NO_NEW_PRIVS is core's). */
 const PR_CAPBSET_DROP = 24;
-const PR_SET_NO_NEW_PRIVS = 38;
 /** `linux/nsfs.h`: `_IO(0xb7, 0x1)`, the user namespace owning a namespace. */
 const NS_GET_USERNS = 0xb701;
 
@@ -85,7 +85,7 @@ export function dropPrivileges(options: { readonly netlinkRoute: boolean }): Pri
   if (drop.length === 0) return { dropped: [] };
   const names = drop.map((cap) => Object.keys(CAP).find((name) => CAP[name as keyof typeof CAP] === cap) ?? String(cap));
   const fail = (what: string, errno: number): never => {
-    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `cannot drop ${names.join(', ')} (${what}: errno ${errno}).`, hint: 'Start the program without those capabilities (for example with setpriv or a systemd CapabilityBoundingSet).' });
+    throw loaderError({ code: 'PRIVILEGE_DROP_FAILED', message: `cannot drop ${names.join(', ')} (${what}: errno ${errno}).`, hint: 'Start the program without those capabilities (for example with setpriv or a systemd CapabilityBoundingSet).' });
   };
   const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
   if (noNewPrivs.value !== 0) fail('prctl(PR_SET_NO_NEW_PRIVS)', noNewPrivs.errno);
@@ -147,7 +147,7 @@ function checkNetworkNamespaceOwner(): void {
     if (netns !== undefined) closeSync(netns);
   }
   throw loaderError({
-    code: 'INVALID_FILTER',
+    code: 'PRIVILEGE_DROP_FAILED',
     message: 'net.listen grants a NETLINK_ROUTE socket, but this network namespace is not owned by the process\'s user namespace (or the kernel cannot say which is), so dropping CAP_NET_ADMIN would not keep it from changing routes.',
     hint: 'Start the program in a network namespace of its own user namespace, or on Linux ≥ 4.9.',
   });

@@ -13,14 +13,14 @@
  * (NODE_OPTIONS could run code before the loader anyway).
  */
 
+import { F_GETFD, F_SETFD } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { execveProcess } from './execve.ts';
 import { syscall } from './ffi.ts';
 import { installFilter } from './seccomp.ts';
 
-const F_GETFD = 1;
-const F_SETFD = 2;
+/** `<asm-generic/fcntl.h>`; core's constants publish the commands, not this flag. */
 const FD_CLOEXEC = 1;
 
 /** Set in the environment of the re-executed process, removed again by the sandbox. */
@@ -62,7 +62,7 @@ export interface ReexecOptions {
 export function reexecSelf(options: ReexecOptions): never {
   const evaluates = process.execArgv.some((arg) => /^(-e|--eval|-p|--print)(=|$)/.test(arg));
   if (process.argv[1] === undefined && !evaluates) {
-    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: 'A program read from standard input cannot be restarted, and this sandbox needs one restart.', hint: 'Save the program to a file and run that.' });
+    throw loaderError({ code: 'RESTART_FAILED', message: 'A program read from standard input cannot be restarted, and this sandbox needs one restart.', hint: 'Save the program to a file and run that.' });
   }
   // On the calling thread only: execve ends every other thread, and the new image inherits this one's filters.
   if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: false });
@@ -83,6 +83,6 @@ function keepIpcChannel(): void {
   if (!Number.isInteger(fd) || fd < 3 || arch === undefined) return;
   const flags = syscall(arch.nrFcntl, fd, F_GETFD);
   if (flags.value < 0 || syscall(arch.nrFcntl, fd, F_SETFD, flags.value & ~FD_CLOEXEC).value < 0) {
-    throw loaderError({ code: 'SECCOMP_UNAVAILABLE', message: `Cannot keep the IPC channel (descriptor ${fd}) open across the restart.`, hint: 'Start this forked program without an IPC channel, or on a kernel with Landlock ABI ≥ 8.' });
+    throw loaderError({ code: 'RESTART_FAILED', message: `Cannot keep the IPC channel (descriptor ${fd}) open across the restart.`, hint: 'Start this forked program without an IPC channel, or on a kernel with Landlock ABI ≥ 8.' });
   }
 }

@@ -6,11 +6,13 @@
  */
 
 import { NODE_MAJORS, prepareDeclaration, type Capabilities, type LateStartMode, type NodeMajor } from '@syscage/core';
-import { appliedGrants, applyNarrower, applySandbox, failClosed, readStatus, type SandboxStatus } from './apply.ts';
+import { applyNarrower, applySandbox } from './apply.ts';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
+import { failClosed } from './fail-closed.ts';
 import { lateStartWarning, modulesBeforeSandbox } from './late-start.ts';
 import { REEXEC_ENV } from './reexec.ts';
+import { appliedGrants, readStatus, type SandboxStatus } from './state.ts';
 
 /** What `sandbox()` returns: usable as a class decorator (legacy or standard), ignorable otherwise. */
 export type SandboxDecorator = <T>(target: T, context?: unknown) => T;
@@ -60,7 +62,7 @@ function checkLate(stack: string, mode: LateStartMode): void {
   const { file, modules } = modulesBeforeSandbox(stack, new URL(import.meta.url).pathname);
   const warning = lateStartWarning(modules, file && process.getBuiltinModule('node:path').relative(process.cwd(), file));
   if (warning === undefined) return;
-  if (mode === 'error') throw loaderError({ code: 'INVALID_FILTER', message: warning, hint: "The program stops here (lateStart: 'error')." });
+  if (mode === 'error') throw loaderError({ code: 'API_MISUSE', message: warning, hint: "The program stops here (lateStart: 'error')." });
   // Written at once: a restart may follow, after which an emitted warning would never be printed.
   process.getBuiltinModule('node:fs').writeSync(2, `syscage: warning: ${warning}\n`);
 }
@@ -81,11 +83,11 @@ export function narrow(capabilities: Capabilities): void {
     const { resolved } = prepared;
     const wider = [...resolved.grants].filter((name) => !before?.includes(name));
     if (before !== undefined && wider.length > 0) {
-      throw loaderError({ code: 'INVALID_FILTER', message: `narrow() can only take capabilities away; ${wider.map((n) => `\`${n}\``).join(', ')} ${wider.length === 1 ? 'was' : 'were'} not granted.`, hint: 'Declare it in sandbox() from the start, or leave it out here.' });
+      throw loaderError({ code: 'API_MISUSE', message: `narrow() can only take capabilities away; ${wider.map((n) => `\`${n}\``).join(', ')} ${wider.length === 1 ? 'was' : 'were'} not granted.`, hint: 'Declare it in sandbox() from the start, or leave it out here.' });
     }
     const arch = findLoaderArch()?.name;
     if (before === undefined && (process.platform !== 'linux' || arch === undefined) && resolved.unsupported === 'warn') return;
-    if (before === undefined || arch === undefined) throw loaderError({ code: 'INVALID_FILTER', message: 'narrow() was called before sandbox().', hint: 'Call sandbox() first; narrow() only takes away.' });
+    if (before === undefined || arch === undefined) throw loaderError({ code: 'API_MISUSE', message: 'narrow() was called before sandbox().', hint: 'Call sandbox() first; narrow() only takes away.' });
     applyNarrower(prepared.filter(arch).bytes, [...resolved.grants], resolved.onViolation);
   } catch (error) {
     failClosed(error);

@@ -6,15 +6,14 @@
  * step that fails throws one error naming the cause and the fix. It does not compile policies,
  * apply Landlock, or decide what a failure means for the program (see {@link installFilterOrExit}).
  */
+import { PR_SET_NO_NEW_PRIVS, SECCOMP_SET_MODE_FILTER } from '@syscage/core/constants';
 import { findLoaderArch, LOADER_ARCH_NAMES, type LoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError, type LoaderError } from './errors.ts';
+import { failClosed } from './fail-closed.ts';
 import { loadFfi, nowMs, prctl, syscall, type FfiInfo } from './ffi.ts';
 import { listThreads, parseSeccompStatus, readStatusText, readThreadStatuses, THREAD_SELF_STATUS, type SeccompStatus } from './proc-status.ts';
 
-/** `linux/prctl.h`. */
-const PR_SET_NO_NEW_PRIVS = 38;
-/** `linux/seccomp.h`. */
-const SECCOMP_SET_MODE_FILTER = 1;
+/** `linux/seccomp.h`: a flag core's constants do not publish (the catalog never tests it). */
 const SECCOMP_FILTER_FLAG_TSYNC = 1;
 /** `linux/filter.h`: the kernel's limit per filter, and `sizeof(struct sock_filter)`. */
 const BPF_MAXINSNS = 4096;
@@ -91,8 +90,8 @@ export function installFilter(bytes: Uint8Array, options: InstallOptions): Insta
 }
 
 /**
- * {@link installFilter}, and on any failure: write `syscage: <message>` as one line to stderr and
- * exit with code 1, so the program never runs unsandboxed.
+ * {@link installFilter}, and on any failure the fail-closed exit (fail-closed.ts): `syscage:
+ * <message>` as one line on stderr and exit code 1, so the program never runs unsandboxed.
  *
  * @example
  * installFilterOrExit(bytes, { tsync: true }); // the loader's first act in a built entry
@@ -101,9 +100,7 @@ export function installFilterOrExit(bytes: Uint8Array, options: InstallOptions):
   try {
     return installFilter(bytes, options);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.getBuiltinModule('node:fs').writeSync(2, `syscage: ${message.replaceAll('\n', ' ')}\n`);
-    process.exit(1);
+    return failClosed(error);
   }
 }
 

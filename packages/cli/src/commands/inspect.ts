@@ -8,10 +8,10 @@
  * `EXIT.tampered`: the bundle was edited, or built by another syscage version (stale).
  */
 
-import { prepareDeclaration, isSyscageError, type ArchName, type LandlockPlan, type PreparedDeclaration, type ResolvedCapabilities } from '@syscage/core';
+import { fillPlaceholders, prepareDeclaration, isSyscageError, type ArchName, type LandlockPlaceholders, type LandlockPlan, type PreparedDeclaration, type ResolvedCapabilities } from '@syscage/core';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
+import { readInterpreter } from '@syscage/runtime';
 import type { PrecompiledSandbox } from '@syscage/runtime/loader';
 import { Command } from 'commander';
 import { findPayloads, looksLikeBundle, readBundle, readManifest, type BundleText, type ManifestSummary } from '../bundle.ts';
@@ -20,7 +20,7 @@ import { limitsOf } from '../limits.ts';
 import { out, printJson, toJson } from '../output.ts';
 import { declarationFromGrants } from '../grants.ts';
 import { describePlan, type PlanWords } from '../landlock-words.ts';
-import { loaderDirs, programPlaceholders, realPath } from '../placeholders.ts';
+import { loaderDirs, programFacts, realPath } from '../placeholders.ts';
 import { sha256 } from '../sha256.ts';
 
 interface Check {
@@ -165,6 +165,5 @@ const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false
 function placeholdersFor(bundle: string): LandlockPlaceholders {
   const dir = dirname(realPath(bundle));
   const node = realPath(process.execPath);
-  const interpreter = readInterpreter(node);
-  return { ...programPlaceholders(dir), loader: loaderDirs(dir), node, ...(interpreter === undefined ? {} : { interpreter }), 'extra-ca-certs': process.env['NODE_EXTRA_CA_CERTS'] || undefined };
+  return fillPlaceholders({ program: programFacts(dir), loader: loaderDirs(dir), node, interpreter: readInterpreter(node), extraCaCerts: process.env['NODE_EXTRA_CA_CERTS'] });
 }

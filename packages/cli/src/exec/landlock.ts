@@ -6,14 +6,14 @@
  * runtime confirms the seccomp filter it installs after Landlock (same pid after the exec: the
  * command's own directory). Placeholders are filled for the command,
  * not for syscage's own process: `{node}` is the command's Node, `{program}`, `{modules}` and
- * `{package-json}` those of the script it runs (placeholders.ts), `{interpreter}` the command's ELF
- * interpreter.
+ * `{package-json}` those of the script it runs, `{interpreter}` the command's ELF interpreter: the
+ * facts gathered here and in placeholders.ts, the values filled by core's `fillPlaceholders`.
  */
 
 import { dirname, resolve } from 'node:path';
-import { EXEC_START_PATHS, planLandlock, type LandlockPathRule, type LandlockPlan, type ResolvedCapabilities } from '@syscage/core';
-import { allButProcesses, readInterpreter, type LandlockPlaceholders } from '@syscage/runtime';
-import { programPlaceholders, realPath } from '../placeholders.ts';
+import { EXEC_START_PATHS, fillPlaceholders, mergePaths, planLandlock, type LandlockPathRule, type LandlockPlaceholders, type LandlockPlan, type ResolvedCapabilities } from '@syscage/core';
+import { readInterpreter } from '@syscage/runtime';
+import { programFacts, realPath, rootListings } from '../placeholders.ts';
 import type { ResolvedCommand } from './command.ts';
 
 /** The plan and its placeholder values. */
@@ -42,12 +42,12 @@ export function planExecLandlock(resolved: ResolvedCapabilities, command: Resolv
   const program = script === undefined ? undefined : dirname(realPath(resolve(script)));
   return {
     plan: { ...base, paths },
-    placeholders: {
+    placeholders: fillPlaceholders({
       interpreter,
-      'all-but-processes': allButProcesses(),
+      listings: rootListings(),
       ...(command.isNode ? { node: runs } : {}),
-      ...(program === undefined ? {} : programPlaceholders(program)),
-    },
+      ...(program === undefined ? {} : { program: programFacts(program) }),
+    }),
   };
 }
 
@@ -62,18 +62,4 @@ function nodeScript(args: readonly string[]): string | undefined {
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;
-}
-
-function mergePaths(rules: readonly LandlockPathRule[]): LandlockPathRule[] {
-  const byPath = new Map<string, LandlockPathRule>();
-  for (const rule of rules) {
-    const seen = byPath.get(rule.path);
-    byPath.set(
-      rule.path,
-      seen === undefined
-        ? rule
-        : { path: rule.path, access: [...new Set([...seen.access, ...rule.access])].sort(), from: seen.from === rule.from ? seen.from : `${seen.from}, ${rule.from}`, ifMissing: seen.ifMissing === 'refuse' || rule.ifMissing === 'refuse' ? 'refuse' : 'skip' },
-    );
-  }
-  return [...byPath.values()];
 }

@@ -8,16 +8,10 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { CapabilityName } from '@syscage/core';
+import { AF_INET, AF_INET6, AF_UNIX, O_CREAT, O_WRITE_BITS, SOCK_DGRAM, SOCK_STREAM, SOCK_TYPE_MASK } from '@syscage/core/constants';
 import { addressOf, argValue, pathOf, returnedFd, sourcePathOf } from './args.ts';
 import type { SyscallEvent } from './strace.ts';
 
-const O_WRITE_BITS = 0o1 | 0o2 | 0o100 | 0o1000 | 0o2000 | 0o20000000;
-const O_CREAT = 0o100;
-const AF_UNIX = 1n;
-const AF_INET = 2n;
-const AF_INET6 = 10n;
-const SOCK_STREAM = 1n;
-const SOCK_DGRAM = 2n;
 const AT_FDCWD = BigInt.asUintN(64, -100n);
 /** glibc's name service cache socket: asked first by getaddrinfo (dns). */
 const NSCD_SOCKETS = new Set(['/var/run/nscd/socket', '/run/nscd/socket']);
@@ -67,8 +61,9 @@ export function gatherFacts(events: readonly SyscallEvent[], cwd: string, tgidOf
     };
     const ok = event.errno === undefined && event.ret !== undefined;
     if (event.name === 'socket' && ok) {
-      const family = argValue(event.args[0]);
-      const type = argValue(event.args[1]) & 0xfn;
+      // Small constants: Number() of a wider value never equals one of them.
+      const family = Number(argValue(event.args[0]));
+      const type = Number(argValue(event.args[1]) & BigInt(SOCK_TYPE_MASK));
       const record: SocketRecord = { family: family === AF_INET || family === AF_INET6 ? 'inet' : family === AF_UNIX ? 'unix' : 'other', type: type === SOCK_STREAM ? 'stream' : type === SOCK_DGRAM ? 'dgram' : 'other' };
       const fd = returnedFd(event);
       if (fd !== undefined) sockets.set(key(pid, fd), record);

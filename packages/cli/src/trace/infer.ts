@@ -11,8 +11,7 @@
  * what it still stops is reported as unexplained.
  */
 
-import { realpathSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import {
   CAPABILITY_NAMES,
   DNS_PATHS,
@@ -20,6 +19,8 @@ import {
   NODE_IMPLICIT_PATHS,
   evaluatePolicy,
   getArch,
+  expandPlaceholder,
+  fillPlaceholders,
   prepareDeclaration,
   type ArchName,
   type Capabilities,
@@ -27,14 +28,13 @@ import {
   type NodeMajor,
   type Policy,
 } from '@syscage/core';
+import { AF_NETLINK, NETLINK_ROUTE } from '@syscage/core/constants';
 import { buildExecPolicy } from '../exec/policy.ts';
+import { realPath } from '../placeholders.ts';
 import { declarationFromGrants } from '../grants.ts';
 import { seccompData } from './args.ts';
 import type { TraceFacts } from './facts.ts';
 import type { SyscallEvent } from './strace.ts';
-
-const AF_NETLINK = 16n;
-const NETLINK_ROUTE = 0n;
 
 /** Least powerful first: the order in which an ambiguous call is attributed. */
 const PREFERENCE: readonly CapabilityName[] = ['fs.read', 'tty', 'worker', 'net.connect', 'net.udp', 'dns', 'net.unix', 'net.listen', 'signal', 'spawn', 'fs.write'];
@@ -97,7 +97,7 @@ export function inferDeclaration(events: readonly SyscallEvent[], facts: TraceFa
     const action = evaluatePolicy(base, arch, data);
     if (action.kind === 'ALLOW') continue;
     if (action.kind === 'ERRNO' && action.errno !== 1) {
-      if (interfaceDump && event.name === 'socket' && data.args?.[0] === AF_NETLINK && data.args[2] === NETLINK_ROUTE) routeSockets.push(event);
+      if (interfaceDump && event.name === 'socket' && data.args?.[0] === BigInt(AF_NETLINK) && data.args[2] === BigInt(NETLINK_ROUTE)) routeSockets.push(event);
       else answered.push(event);
       continue;
     }
@@ -241,32 +241,11 @@ function summarise(events: readonly SyscallEvent[]): CallSummary[] {
  */
 export function implicitPaths(node: boolean, binary: string, script: string | undefined, interpreter: string | undefined, dns: boolean): string[] {
   const program = script === undefined ? undefined : dirname(realPath(script));
-  const above = (dir: string | undefined): string[] => (dir === undefined || dir === dirname(dir) ? [] : [dir, ...above(dirname(dir))]);
-  // As the runtime fills them (runtime's apply.ts); {loader} is syscage's own packages, replaced under trace.
-  const fill = (path: string): readonly string[] => {
-    switch (path) {
-      case '{program}':
-        return program === undefined ? [] : [program];
-      case '{modules}':
-        return above(program).map((dir) => join(dir, 'node_modules'));
-      case '{package-json}':
-        return above(program).map((dir) => join(dir, 'package.json'));
-      case '{node}':
-        return [binary];
-      case '{interpreter}':
-        return interpreter === undefined ? [] : [interpreter];
-      default:
-        return path.startsWith('{') ? [] : [path];
-    }
-  };
+  // As the runtime fills them, from what is known of the traced program: its directory (granted
+  // whole: its listing is not taken), its Node and interpreter. {loader} is syscage's own
+  // packages, replaced under trace; the placeholders without facts stand for nothing here.
+  const values = fillPlaceholders({ ...(program === undefined ? {} : { program: { dir: program } }), node: binary, interpreter });
+  const fill = (path: string): readonly string[] => expandPlaceholder(path, values) ?? [];
   const entries = [...(node ? NODE_IMPLICIT_PATHS : []), ...(dns ? DNS_PATHS : []), ...EXEC_START_PATHS];
   return [binary, ...entries.flatMap((entry) => fill(entry.path))];
-}
-
-function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }

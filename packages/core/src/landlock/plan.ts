@@ -172,7 +172,11 @@ export function requiredAbi(plan: LandlockPlan): number {
   return Math.max(0, ...plan.required.map((r) => rightAbi(r.right)));
 }
 
-function mergePaths(rules: readonly LandlockPathRule[]): LandlockPathRule[] {
+/**
+ * One rule per path: rules for the same path are merged (their rights joined, their sources
+ * listed, `refuse` if either refuses), in the order the paths first appear.
+ */
+export function mergePaths(rules: readonly LandlockPathRule[]): LandlockPathRule[] {
   const byPath = new Map<string, LandlockPathRule>();
   for (const rule of rules) {
     const seen = byPath.get(rule.path);
