@@ -7,7 +7,7 @@
  * hand them to failClosed (fail-closed.ts).
  */
 
-import type { LandlockPlan } from '@syscage/core';
+import type { LandlockPlan, UnsupportedMode, ViolationMode } from '@syscage/core';
 import { bindSelfPid } from '@syscage/core/self-pid';
 import type { LoaderArchName } from './arch.ts';
 import { checkApplicable, checkNotApplied } from './checks.ts';
@@ -31,8 +31,8 @@ export const NETLINK_ROUTE_GRANT = 'net.listen';
 export interface PreparedSandbox {
   /** Granted capability names. */
   readonly grants: readonly string[];
-  readonly onViolation: 'kill' | 'errno';
-  readonly unsupported: 'error' | 'warn';
+  readonly onViolation: ViolationMode;
+  readonly unsupported: UnsupportedMode;
   /**
    * The filter for an architecture, with the self-pid placeholder unbound (undefined: none). A
    * function, so an unbuilt program compiles only what it installs: nothing of the final filter
@@ -86,7 +86,7 @@ export function applySandbox(prepared: PreparedSandbox, options: ApplyOptions = 
 }
 
 /** Stacks one more (stricter) filter on an applied sandbox. */
-export function applyNarrower(filter: Uint8Array, grants: readonly string[], onViolation: 'kill' | 'errno'): void {
+export function applyNarrower(filter: Uint8Array, grants: readonly string[], onViolation: ViolationMode): void {
   const state = box().current;
   if (state === undefined) throw loaderError({ code: 'API_MISUSE', message: 'narrow() was called before sandbox().', hint: 'Call sandbox() first; narrow() only takes away.' });
   installFilter(bindSelfPid(filter, process.pid), { tsync: true, arch: state.arch });

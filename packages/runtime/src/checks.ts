@@ -8,6 +8,7 @@
 import { findLoaderArch, type LoaderArchName } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { box } from './state.ts';
+import type { UnsupportedMode } from '@syscage/core';
 
 /** Refuses a second `sandbox()`: a process has one sandbox, narrowed only by `narrow()`. */
 export function checkNotApplied(): void {
@@ -15,7 +16,7 @@ export function checkNotApplied(): void {
 }
 
 /** The running architecture, or why the sandbox cannot apply (undefined: warned, run unsandboxed). */
-export function checkApplicable(unsupported: 'error' | 'warn'): LoaderArchName | undefined {
+export function checkApplicable(unsupported: UnsupportedMode): LoaderArchName | undefined {
   const refuse = (code: 'UNSUPPORTED_PLATFORM' | 'UNSUPPORTED_ARCH', message: string, hint: string): undefined => {
     if (unsupported === 'error') throw loaderError({ code, message, hint });
     process.emitWarning(`${message} Running WITHOUT a sandbox (unsupported: 'warn').`, { code: 'SYSCAGE_UNSANDBOXED' });

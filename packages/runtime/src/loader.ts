@@ -6,7 +6,7 @@
  * program is even read and restarts straight into the program.
  */
 
-import type { LandlockPlan } from '@syscage/core';
+import type { LandlockPlan, UnsupportedMode, ViolationMode } from '@syscage/core';
 import { applySandbox, type PreparedSandbox } from './apply.ts';
 import type { LoaderArchName } from './arch.ts';
 import { failClosed } from './fail-closed.ts';
@@ -14,8 +14,8 @@ import { failClosed } from './fail-closed.ts';
 /** What the plugin embeds for one sandboxed entry. */
 export interface PrecompiledSandbox {
   readonly grants: readonly string[];
-  readonly onViolation: 'kill' | 'errno';
-  readonly unsupported: 'error' | 'warn';
+  readonly onViolation: ViolationMode;
+  readonly unsupported: UnsupportedMode;
   /** `compilePolicy(...).bytes` per architecture, base64. */
   readonly filters: Readonly<Partial<Record<LoaderArchName, string>>>;
   /** `compilePolicy(buildStage1Policy(), arch).bytes` per architecture, base64. */

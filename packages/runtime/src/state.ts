@@ -6,6 +6,7 @@
 
 import type { LoaderArchName } from './arch.ts';
 import { readSeccompStatus } from './proc-status.ts';
+import type { ViolationMode } from '@syscage/core';
 
 /** What `status()` reports about Landlock. */
 export interface LandlockStatus {
@@ -21,7 +22,7 @@ export interface LandlockStatus {
 export interface SandboxStatus {
   readonly applied: boolean;
   readonly grants: readonly string[];
-  readonly onViolation: 'kill' | 'errno' | undefined;
+  readonly onViolation: ViolationMode | undefined;
   readonly arch: LoaderArchName | undefined;
   /** The Node major the process runs. */
   readonly node: number;
@@ -38,7 +39,7 @@ export interface SandboxStatus {
 /** What this process applied: written by apply.ts, read by `status()` and the checks. */
 export interface State {
   grants: readonly string[];
-  onViolation: 'kill' | 'errno';
+  onViolation: ViolationMode;
   arch: LoaderArchName;
   reexecuted: boolean;
   landlock: LandlockStatus | undefined;

@@ -76,7 +76,7 @@ export interface PolicyParts {
   readonly allow: readonly CatalogRule[];
   /** The soft denials that apply, answered EACCES. */
   readonly softDenials: readonly SoftDenial[];
-  readonly onViolation: 'kill' | 'errno';
+  readonly onViolation: ViolationMode;
 }
 
 /**

@@ -9,7 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import type { PrecompiledSandbox } from '@syscage/runtime/loader';
-import { prepareDeclaration, type ArchName, type DeclarationPlace, type LandlockPlan, type Policy, type ResolvedCapabilities } from '@syscage/core';
+import { prepareDeclaration, type ArchName, type DeclarationPlace, type LandlockPlan, type Policy, type ResolvedCapabilities, type ViolationMode } from '@syscage/core';
 
 /** One architecture's compiled filter. */
 export interface ArchFilter {
@@ -57,7 +57,7 @@ export interface DeclarationCompiler {
  * @example
  * const { filters } = createCompiler(['x86_64'], 'kill').compile({ fs: { read: true } }, undefined);
  */
-export function createCompiler(arches: readonly ArchName[], defaultOnViolation: 'kill' | 'errno'): DeclarationCompiler {
+export function createCompiler(arches: readonly ArchName[], defaultOnViolation: ViolationMode): DeclarationCompiler {
   const cache = new Map<string, CompiledDeclaration>();
   return {
     compile(declaration, where) {
@@ -82,7 +82,7 @@ export function createCompiler(arches: readonly ArchName[], defaultOnViolation: 
   };
 }
 
-function withDefault(declaration: unknown, onViolation: 'kill' | 'errno'): unknown {
+function withDefault(declaration: unknown, onViolation: ViolationMode): unknown {
   if (typeof declaration !== 'object' || declaration === null || Array.isArray(declaration) || 'onViolation' in declaration) return declaration;
   return { ...declaration, onViolation };
 }
