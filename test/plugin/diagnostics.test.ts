@@ -17,6 +17,7 @@ const app = join(scratch, 'app');
 mkdirSync(join(app, 'src'), { recursive: true });
 writeFileSync(join(app, 'src/bad.js'), "import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { raed: ['./data'] } });\nconsole.log('never built');\n");
 writeFileSync(join(app, 'src/ok.js'), "import { sandbox } from '@syscage/runtime';\nsandbox({ fs: { read: ['./data'] } });\nconsole.log('ok');\n");
+writeFileSync(join(app, 'src/plain.js'), "console.log('plain');\n");
 writeFileSync(join(app, 'src/rt.js'), "// A wrapper that hides sandbox() from the build.\nexport { sandbox as cage } from '@syscage/runtime';\n");
 writeFileSync(join(app, 'src/hidden.js'), "import { cage } from './rt.js';\ncage({ fs: { read: true } });\nconsole.log('never built');\n");
 
@@ -50,6 +51,14 @@ describe.each(BUNDLERS)('$name', (bundler) => {
   it('warns about an `entries` key this build does not build as an entry', async () => {
     const out = await bundler.build({ app, entry: 'src/ok.js', outDir: join(app, `dist-unused-${bundler.name}`), format: 'esm', plugin: { entries: { 'src/rt.js': { fs: { read: true } } } } });
     expect(out.warnings.join('\n')).toContain('`entries` lists src/rt.js, which this build did not build as an entry, so its declaration applies to no output of this build.');
+  });
+
+  it('warns about each unbuilt `entries` key, also one sharing its declaration with a built entry', async () => {
+    const shared = { fs: { read: true } };
+    const out = await bundler.build({ app, entry: 'src/plain.js', outDir: join(app, `dist-shared-${bundler.name}`), format: 'esm', plugin: { entries: { 'src/plain.js': shared, 'src/rt.js': shared } } });
+    const warnings = out.warnings.join('\n');
+    expect(warnings).toContain('`entries` lists src/rt.js, which this build did not build as an entry');
+    expect(warnings).not.toContain('`entries` lists src/plain.js');
   });
 
   it('refuses a module that re-exports sandbox, which would hide a declaration from the build', async () => {

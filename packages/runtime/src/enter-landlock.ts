@@ -6,6 +6,7 @@
  */
 
 import type { LandlockPlan } from '@syscage/core';
+import type { LandlockPlaceholders } from '@syscage/core/landlock-placeholders';
 import { TSYNC_ABI } from '@syscage/core/landlock-rights';
 import { loaderError } from './errors.ts';
 import { landlockAbi, missingRights, prepareRuleset, restrictsAnything, restrictLandlock, restrictWithRuleset } from './landlock.ts';
@@ -27,17 +28,20 @@ export function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array
   }
   const abi = landlockAbi();
   const allThreads = abi >= TSYNC_ABI;
+  // Gathered once (≈ 1.5 ms), for the domain and for the layer kept for the restarted image.
+  let values: LandlockPlaceholders | undefined;
+  const placeholders = (): LandlockPlaceholders => (values ??= ownPlaceholders());
   // Every declaration enters the domain, also one whose paths and ports only repeat what seccomp
   // stops: the domain is what scopes ptrace (other processes' /proc/<pid>/mem), abstract unix
   // sockets and signals. Below ABI 8 that takes a restart, a second start-up.
   // Executing node is kept only for a restart (below ABI 8 there always is one once in the domain).
-  const result = restrictLandlock(restart || !allThreads ? plan : withoutRestartRights(plan), { allThreads, placeholders: ownPlaceholders });
+  const result = restrictLandlock(restart || !allThreads ? plan : withoutRestartRights(plan), { allThreads, placeholders });
   const status = { abi, applied: result.applied, widened: result.widened.map((w) => w.right) };
   if (restart || (result.applied && !allThreads)) {
     // The layer the restarted image stacks is built here and kept open across execve: entering
     // it there takes no path lookups.
     const layer = result.applied ? executeLayer(plan, abi) : undefined;
-    reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0, nextLayer: layer && prepareRuleset(layer, { placeholders: ownPlaceholders }), main });
+    reexecSelf({ stage1, landlockAbi: result.applied ? abi : 0, nextLayer: layer && prepareRuleset(layer, { placeholders }), main });
   }
   return status;
 }

@@ -134,7 +134,7 @@ export function restrictLandlock(plan: LandlockPlan, options: RestrictOptions): 
   try {
     const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
     if (noNewPrivs.value !== 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `prctl(PR_SET_NO_NEW_PRIVS) failed with errno ${noNewPrivs.errno}.`, hint: 'Report this with your kernel version.' });
-    check(syscall(built.target.nrAddRule + 1 /* landlock_restrict_self */, built.target.ruleset, options.allThreads ? LANDLOCK_RESTRICT_SELF_TSYNC : 0), 'landlock_restrict_self');
+    check(syscall(landlockCalls().restrictSelf, built.target.ruleset, options.allThreads ? LANDLOCK_RESTRICT_SELF_TSYNC : 0), 'landlock_restrict_self');
     return { abi, applied: true, allThreads: options.allThreads, widened, pathRules: built.pathRules, portRules: built.portRules };
   } finally {
     closeSync(built.target.ruleset);
@@ -163,15 +163,13 @@ function buildRuleset(plan: LandlockPlan, options: Omit<RestrictOptions, 'allThr
   const handledFs = rightsMask(FS_RIGHTS, plan.handledFs, abi);
   const handledNet = rightsMask(NET_RIGHTS, plan.handledNet, abi);
   const scoped = rightsMask(SCOPE_RIGHTS, plan.scoped, abi);
-  const arch = findLoaderArch();
-  if (arch === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `syscage has no Landlock system call numbers for ${process.arch}.`, hint: 'Run on x64 or arm64.' });
-  const nr = arch.nrLandlockCreateRuleset;
+  const calls = landlockCalls();
   const attr = Buffer.alloc(24); // struct landlock_ruleset_attr; older ABIs read only its first 8 or 16 bytes
   attr.writeBigUInt64LE(BigInt(handledFs), 0);
   attr.writeBigUInt64LE(BigInt(handledNet), 8);
   attr.writeBigUInt64LE(BigInt(scoped), 16);
-  const ruleset = check(syscall(nr, attr, abi >= 6 ? 24 : abi >= 4 ? 16 : 8, 0), 'landlock_create_ruleset');
-  const target = { nrAddRule: nr + 1, ruleset, abi };
+  const ruleset = check(syscall(calls.createRuleset, attr, abi >= 6 ? 24 : abi >= 4 ? 16 : 8, 0), 'landlock_create_ruleset');
+  const target = { nrAddRule: calls.addRule, ruleset, abi };
   try {
     const pathRules = addPathRules(plan, options, target, handledFs);
     const portRules = handledNet === 0 ? 0 : addPortRules(plan, target, handledNet);
@@ -188,9 +186,7 @@ function buildRuleset(plan: LandlockPlan, options: Omit<RestrictOptions, 'allThr
  * (left open: standard streams must survive the refusal that follows).
  */
 export function restrictWithRuleset(fd: number): number {
-  const arch = findLoaderArch();
-  if (arch === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `syscage has no Landlock system call numbers for ${process.arch}.`, hint: 'Run on x64 or arm64.' });
-  const result = syscall(arch.nrLandlockCreateRuleset + 2, fd, 0);
+  const result = syscall(landlockCalls().restrictSelf, fd, 0);
   if (result.value !== 0) return result.errno;
   process.getBuiltinModule('node:fs').closeSync(fd);
   return 0;
@@ -198,8 +194,18 @@ export function restrictWithRuleset(fd: number): number {
 
 /** Clears close-on-exec on `fd`, so that it survives the restart. */
 function inheritable(fd: number): void {
-  const arch = findLoaderArch() as NonNullable<ReturnType<typeof findLoaderArch>>;
-  check(syscall(arch.nrFcntl, fd, F_SETFD, 0), 'fcntl(F_SETFD) on the next layer\'s ruleset');
+  check(syscall(landlockCalls().fcntl, fd, F_SETFD, 0), 'fcntl(F_SETFD) on the next layer\'s ruleset');
+}
+
+/**
+ * The system call numbers this module makes: Landlock's three are consecutive on every
+ * architecture (`landlock_create_ruleset`, `_add_rule`, `_restrict_self`).
+ */
+function landlockCalls(): { createRuleset: number; addRule: number; restrictSelf: number; fcntl: number } {
+  const arch = findLoaderArch();
+  if (arch === undefined) throw loaderError({ code: 'UNSUPPORTED_ARCH', message: `syscage has no Landlock system call numbers for ${process.arch}.`, hint: 'Run on x64 or arm64.' });
+  const createRuleset = arch.nrLandlockCreateRuleset;
+  return { createRuleset, addRule: createRuleset + 1, restrictSelf: createRuleset + 2, fcntl: arch.nrFcntl };
 }
 
 /** The ruleset being filled. */

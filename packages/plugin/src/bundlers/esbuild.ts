@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { BuildOptions, BuildResult, Loader, Metafile, OnLoadResult, OutputFile, PartialMessage, PluginBuild } from 'esbuild';
+import { SyscageError } from '@syscage/core';
 import type { BuildState } from '../core/build-state.ts';
 import { diagnosticOf } from '../core/diagnostics.ts';
 import { RUNTIME_ID, insertGate, isGated, isLauncher, nearestPackageType, programFileName, type MapLike, type OutputFormat } from '../core/gate.ts';
@@ -107,7 +108,11 @@ export function esbuildHooks(state: BuildState): { setup: (build: PluginBuild) =
           // An output split in an earlier build and left unchanged by esbuild: the program is beside it.
           const program = join(dirname(file), programFileName(basename(file)));
           const written = await files.read(file);
-          if (written !== undefined && isLauncher(written)) await files.add(file, (await files.read(program)) ?? '');
+          if (written !== undefined && isLauncher(written)) {
+            const gated = await files.read(program);
+            if (gated === undefined) throw new SyscageError({ code: 'DECLARATION_NOT_STATIC', location: entry.source.location, message: `@syscage/plugin: ${relative(cwd, file)} is a launcher from an earlier build, and the program it starts (${basename(program)}) is gone.`, hint: 'Delete the output and build again.' });
+            await files.add(file, gated);
+          }
           const code = (await files.read(file)) ?? '';
           const split = {
             code,

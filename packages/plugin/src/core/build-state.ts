@@ -5,10 +5,10 @@
  * `bundlers/` feeds it bundler facts and carries its answers back.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import { SyscageError, type Capabilities } from '@syscage/core';
+import { SyscageError } from '@syscage/core';
 import { EntrySet } from './entries.ts';
 import { RUNTIME_LOADER, createGateModule, createLauncher, gateFileName, keepInPlace, programFileName, shebangOf, type OutputFormat } from './gate.ts';
 import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph } from './lint.ts';
@@ -213,17 +213,15 @@ export class BuildState {
    * build sharing the plugin, or a path that is not this build's entry), one warning each.
    */
   unusedEntryKeys(): string[] {
-    const keys = [...this.options.entries.keys()];
-    const seen = (key: string): boolean => this.#seen.has(key) || this.#seen.has(cleanId(key));
-    const reported = new Set<Capabilities>();
-    const unused: string[] = [];
-    for (const key of keys) {
-      const declaration = this.options.entries.get(key) as Capabilities;
-      if (reported.has(declaration) || keys.some((other) => this.options.entries.get(other) === declaration && seen(other))) continue;
-      reported.add(declaration);
-      unused.push(`@syscage/plugin: \`entries\` lists ${this.display(key)}, which this build did not build as an entry, so its declaration applies to no output of this build.`);
+    // Each key is kept under its path and its real path (options.ts); one file, one warning.
+    const byFile = new Map<string, string[]>();
+    for (const key of this.options.entries.keys()) {
+      const file = realPathOf(key);
+      byFile.set(file, [...(byFile.get(file) ?? []), key]);
     }
-    return unused;
+    return [...byFile.values()]
+      .filter((keys) => !keys.some((key) => this.#seen.has(key)))
+      .map((keys) => `@syscage/plugin: \`entries\` lists ${this.display(keys[0] as string)}, which this build did not build as an entry, so its declaration applies to no output of this build.`);
   }
 
   /**
@@ -293,6 +291,15 @@ function outputAtPackageRoot(output: string, shown: string): LintFinding[] {
   if (!existsSync(join(dirname(output), 'package.json'))) return [];
   const message = `${shown}: the output lies beside a package.json, so the directory the sandboxed program may read as its own is the whole project (its .env, sources, .git). Write the output to a directory of its own (dist/, say).`;
   return [{ kind: 'output-at-root', chain: [shown], message }];
+}
+
+/** `file` with its links resolved, or as given when it does not exist. */
+function realPathOf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 /**
