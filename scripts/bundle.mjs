@@ -60,6 +60,28 @@ await build({
     },
   ],
 });
+// The gate's inline code (dist/gate.iife.js): the plugin copies it into every gate it writes, so that
+// a restarted image applies its sandbox without resolving and loading the loader (~2.5 ms of its
+// start-up). One statement, `var syscageGate = (() => {...})();`, importing nothing: a copy in a
+// user's output directory finds nothing relative to itself (the restarted image is told where
+// ffi-rs's binary is) and hands every other case to the installed loader. Minified (no names
+// changed): it is parsed in front of every sandboxed program.
+await build({
+  ...shared,
+  entryPoints: ['packages/runtime/src/gate.ts'],
+  outfile: 'packages/runtime/dist/gate.iife.js',
+  allowOverwrite: true,
+  format: 'iife',
+  globalName: 'syscageGate',
+  sourcemap: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  // ffi.ts's lookup of its binary (relative to import.meta.url) is bundled but never reached: the
+  // gate opens the binary the restarted image was told about. Reached, the empty import.meta makes
+  // every lookup fail, which refuses (FFI_UNAVAILABLE).
+  logOverride: { 'empty-import-meta': 'silent' },
+});
 // The `syscage` command as one file (dist/bin.js): `syscage exec` runs in front of every command it
 // sandboxes, and its start-up is overhead on the command's. The CLI's modules and commander are
 // bundled (one file, not a chunk per command: each ES module Node loads costs about as much as the

@@ -37,12 +37,18 @@ describe.each(BUNDLERS)('$name', (bundler) => {
 
     it('is a launcher whose program loads its gate as the first statement, and applies exactly one payload', () => {
       const program = programOf(out.file) ?? '';
+      const gate = `${out.file}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`;
       expect(program).toBe(out.file.replace(/(\.[cm]js)$/, '.program$1'));
-      expect(gateOf(out.file)).toBe(`${out.file}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`);
+      expect(gateOf(out.file)).toBe(gate);
       expect(embeddedPayloads(out.file)).toHaveLength(1);
       expect(countImports(out.file, '@syscage/runtime/loader')).toBe(1);
       expect(countImports(program, '@syscage/runtime/loader')).toBe(0);
-      expect(countImports(`${out.file}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`, '@syscage/runtime/loader')).toBe(1);
+      // The gate carries the runtime's gate code and imports nothing: it loads the loader only
+      // where it hands over (no restart behind it).
+      const gateText = readFileSync(gate, 'utf8');
+      expect(countImports(gate, '@syscage/runtime/loader')).toBe(0);
+      expect(gateText).not.toMatch(/^\s*import\b/m);
+      expect(gateText.match(/syscageGate\.applyPrecompiledGate\(/g)).toHaveLength(1);
     });
 
     it("embeds exactly @syscage/core's bytes for every architecture, and its Landlock plan", () => {

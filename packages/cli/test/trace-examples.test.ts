@@ -36,11 +36,15 @@ const RUNTIME = pathToFileURL(join(REPO, 'packages/runtime/dist/index.js')).href
 const scratch = mkdtempSync(join(tmpdir(), 'syscage-trace-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A node option that replaces the built program's loader module with a module of `source`. */
+/**
+ * A node option that replaces the built program's loader module with a module of `source`, for
+ * an `import` (the launcher's) and a `require` (the gate's, where it hands over to the loader).
+ */
 function replaceLoader(source: string): string {
   const stub = `data:text/javascript,${encodeURIComponent(source)}`;
   const hooks = `export async function resolve(specifier, context, next) { return specifier === '@syscage/runtime/loader' ? { url: ${JSON.stringify(stub)}, format: 'module', shortCircuit: true } : next(specifier, context); }`;
-  return `--import=data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`)}`;
+  const required = `const Module = process.getBuiltinModule('node:module'); const load = Module._load; Module._load = function (request, ...rest) { return request === '@syscage/runtime/loader' ? stub : load.call(this, request, ...rest); };`;
+  return `--import=data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; import * as stub from ${JSON.stringify(stub)}; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}); ${required}`)}`;
 }
 /** The launcher's stand-in: it starts the program beside it as the main module, leaving the sandbox to its gate's applyPrecompiled. */
 const LAUNCH = `import { runMain } from 'node:module'; import { dirname, resolve } from 'node:path'; import { fileURLToPath } from 'node:url';

@@ -18,7 +18,7 @@ export { createManifest, formatManifest, manifestFileName } from './core/manifes
 export type { ArchManifest, Manifest } from './core/manifest.ts';
 export { lintGraph } from './core/lint.ts';
 export type { GraphImport, LintFinding, ModuleGraph } from './core/lint.ts';
-export { createGateModule, gateFileName, gateStatement, insertGate } from './core/gate.ts';
+export { createGateModule, gateFileName, gateStatement, insertGate, readGateCode } from './core/gate.ts';
 export type { GatedCode, OutputFormat } from './core/gate.ts';
 export type { PrecompiledPayload } from './core/compile.ts';
 

@@ -1,17 +1,17 @@
 /**
- * The Landlock half of applying a sandbox: enters the domain (every thread at once where the
- * kernel can, else this thread and a restart), and, in the restarted image, stacks the layer that
- * takes back what only the restart needed. The placeholders' values are gathered only when rules
- * are added (placeholders.ts). The seccomp half and the decision to restart are apply.ts's.
+ * The Landlock half of applying a sandbox in a first image: enters the domain (every thread at
+ * once where the kernel can, else this thread and a restart) and builds the layer the restarted
+ * image stacks to take back what only the restart needed (restarted.ts enters it). The
+ * placeholders' values are gathered only when rules are added (placeholders.ts). The seccomp half
+ * and the decision to restart are apply.ts's.
  */
 
 import type { LandlockPlan } from '@syscage/core';
 import type { LandlockPlaceholders } from '@syscage/core/landlock-placeholders';
 import { TSYNC_ABI } from '@syscage/core/landlock-rights';
-import { loaderError } from './errors.ts';
-import { landlockAbi, missingRights, prepareRuleset, restrictsAnything, restrictLandlock, restrictWithRuleset } from './landlock.ts';
+import { landlockAbi, prepareRuleset, restrictsAnything, restrictLandlock } from './landlock.ts';
 import { ownPlaceholders } from './placeholders.ts';
-import { REEXEC_ENV, reexecSelf, type ReexecMarker } from './reexec.ts';
+import { reexecSelf } from './reexec.ts';
 import type { LandlockStatus } from './state.ts';
 
 /**
@@ -47,30 +47,6 @@ export function enterLandlock(plan: LandlockPlan | undefined, stage1: Uint8Array
 }
 
 /**
- * The Landlock state of a restarted process: every thread entered the domain before the restart.
- * The main thread stacks one more layer, the plan less executing node (withoutRestartRights): the
- * ruleset the first image built for it and kept open across execve (the marker names its
- * descriptor; entering it takes no path lookups), else the rules built again. Should the marker
- * have come from the environment instead of a restart, the main thread and every thread it starts
- * from now on are still inside a domain, and a descriptor that is not a ruleset refuses. A marker
- * without the domain the plan needs refuses.
- */
-export function restartedLandlock(plan: LandlockPlan | undefined, marker: ReexecMarker): LandlockStatus | undefined {
-  if (plan === undefined) return undefined;
-  const abi = landlockAbi();
-  const widened = missingRights(plan, abi).map((w) => w.right); // warned about before the restart
-  if (!restrictsAnything(plan, abi)) return { abi, applied: false, widened };
-  if (marker.landlockAbi === 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: 'The process was marked as restarted inside the Landlock domain, but it was not.', hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
-  if (marker.nextLayer !== undefined) {
-    const errno = marker.nextLayer < 3 ? 9 /* EBADF */ : restrictWithRuleset(marker.nextLayer);
-    if (errno !== 0) throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `The process was marked as restarted with a Landlock layer on descriptor ${marker.nextLayer}, which is not one (errno ${errno}).`, hint: `Remove ${REEXEC_ENV} from the environment that starts the program.` });
-    return { abi, applied: true, widened };
-  }
-  const result = restrictLandlock(withoutRestartRights(plan), { allThreads: false, quiet: true, placeholders: ownPlaceholders });
-  return { abi, applied: result.applied, widened };
-}
-
-/**
  * The layer a restarted image stacks on the first: it handles only executing files and grants it
  * where `plan` does, less node and its interpreter (what only the restart needed). Stacked, it
  * takes exactly what {@link withoutRestartRights} takes away, with a rule per executable path
@@ -88,7 +64,7 @@ function executeLayer(plan: LandlockPlan, abi: number): LandlockPlan | undefined
  * interpreter). Stacked on the first domain after the restart, this layer keeps a spawn list from
  * also running node, since the first layer had to allow it for the restart itself.
  */
-function withoutRestartRights(plan: LandlockPlan): LandlockPlan {
+export function withoutRestartRights(plan: LandlockPlan): LandlockPlan {
   const onlyForRestart = (rule: LandlockPlan['paths'][number]): boolean => rule.from === 'runtime' && (rule.path === '{node}' || rule.path === '{interpreter}');
   return { ...plan, paths: plan.paths.map((rule) => (onlyForRestart(rule) ? { ...rule, access: rule.access.filter((right) => right !== 'execute') } : rule)) };
 }

@@ -42,8 +42,8 @@ export interface NativeResult {
 export interface FfiInfo {
   /** The package the native binding came from: a platform package, or `ffi-rs` as the fallback. */
   readonly source: string;
-  /** How it was found: next to us, through the ES module resolver, or by `require` (the fallbacks). */
-  readonly via: 'beside' | 'resolver' | 'require';
+  /** How it was found: next to us, through the ES module resolver, by `require` (the fallbacks), or named by the image before a restart. */
+  readonly via: 'beside' | 'resolver' | 'require' | 'restart';
   /** Wall time of the load, in milliseconds. */
   readonly loadMs: number;
   /** The file loaded: the native binary, or the module `require` loaded. */
@@ -91,6 +91,34 @@ export function nowMs(): number {
  */
 export function loadFfi(): FfiInfo {
   return (loaded ??= load()).info;
+}
+
+/**
+ * Opens the native binary `file` as the binding, where the process already knows which one: a
+ * restarted image is told by the image before it (reexec.ts's marker), and so finds it without a
+ * lookup. Later calls return the first result.
+ *
+ * @throws `FFI_UNAVAILABLE` when `file` cannot be opened as ffi-rs's binding.
+ */
+export function useFfiBinary(file: string): FfiInfo {
+  if (loaded !== undefined) return loaded.info;
+  const started = nowMs();
+  try {
+    if (!file.endsWith('.node')) throw new Error(`${file} is not a native binary`);
+    const module = { exports: {} as FfiBinding };
+    process.dlopen(module, file);
+    module.exports.open({ library: LIBRARY, path: '' });
+    loaded = { binding: module.exports, info: { source: file, via: 'restart', loadMs: nowMs() - started, file } };
+    return loaded.info;
+  } catch (error) {
+    throw ffiUnavailable([error]);
+  }
+}
+
+/** The native binary the binding came from, when one was opened directly (not through ffi-rs's entry). */
+export function loadedFfiBinary(): string | undefined {
+  const file = loaded?.info.file;
+  return file !== undefined && file.endsWith('.node') ? file : undefined;
 }
 
 function load(): Loaded {
@@ -147,7 +175,7 @@ function dlopenPackage(name: string): [FfiBinding, FfiInfo['via'], string] {
   let file = DEPENDENCY_DIRS.map((dir) => fileURLToPath(new URL(`${dir}${name}/${binary}`, import.meta.url))).find((candidate) => existsSync(candidate));
   const via = file === undefined ? 'resolver' : 'beside';
   if (file === undefined) {
-    if (typeof import.meta.resolve !== 'function') throw new Error('import.meta.resolve is not available');
+    if (typeof import.meta.resolve !== 'function') throw new Error('no ES module resolver here (a copy bundled into CommonJS)');
     file = fileURLToPath(import.meta.resolve(name));
   }
   if (!file.endsWith('.node')) throw new Error(`${name} resolves to ${file}, not a native binary`);

@@ -220,33 +220,38 @@ function addPathRules(plan: LandlockPlan, options: Pick<RestrictOptions, 'cwd' |
   const fs = process.getBuiltinModule('node:fs');
   const { resolve } = process.getBuiltinModule('node:path');
   let added = 0;
-  // Rules granting nothing handled are left out before their paths are looked at (the implicit
-  // read set when reads are not handled): filling the placeholders reads the file system.
-  const useful = plan.paths.filter((rule) => (rightsMask(FS_RIGHTS, rule.access as FsRight[], target.abi) & handledFs) !== 0);
   let placeholders: LandlockPlaceholders | undefined;
   const filled = (): LandlockPlaceholders | undefined => (placeholders ??= typeof options.placeholders === 'function' ? options.placeholders() : options.placeholders);
   const beneath = Buffer.alloc(12); // struct landlock_path_beneath_attr, packed
-  for (const rule of useful.flatMap((r) => resolvePaths(r.path, filled, options.cwd, resolve).map((path) => ({ ...r, path })))) {
-    let fd: number;
-    try {
-      fd = fs.openSync(rule.path, O_PATH);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-      if (rule.ifMissing === 'skip') continue;
-      throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `${rule.from} lists ${rule.path}, which does not exist.`, hint: 'Create it before the program starts, or list the directory it will be created in.' });
-    }
-    try {
-      // A rule on a file may only grant what applies to files.
-      const rights = fs.fstatSync(fd).isDirectory() ? rule.access : rule.access.filter((r) => FILE_RIGHTS.includes(r));
-      const allowed = rightsMask(FS_RIGHTS, rights as FsRight[], target.abi) & handledFs;
-      if (allowed === 0) continue;
-      beneath.writeBigUInt64LE(BigInt(allowed), 0);
-      beneath.writeInt32LE(fd, 8);
-      check(syscall(target.nrAddRule, target.ruleset, LANDLOCK_RULE_PATH_BENEATH, beneath, 0), `landlock_add_rule(${rule.path})`);
-      added += 1;
-    } finally {
-      fs.closeSync(fd);
+  for (const rule of plan.paths) {
+    // What the rule grants on a directory, and on a file (only what applies to files). Rules
+    // granting nothing handled are left out before their paths are looked at (the implicit read
+    // set when reads are not handled): filling the placeholders reads the file system.
+    const onDirectory = rightsMask(FS_RIGHTS, rule.access as FsRight[], target.abi) & handledFs;
+    if (onDirectory === 0) continue;
+    const onFile = rightsMask(FS_RIGHTS, rule.access.filter((r) => FILE_RIGHTS.includes(r)) as FsRight[], target.abi) & handledFs;
+    for (const path of resolvePaths(rule.path, filled, options.cwd, resolve)) {
+      let fd: number;
+      try {
+        fd = fs.openSync(path, O_PATH);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+        if (rule.ifMissing === 'skip') continue;
+        throw loaderError({ code: 'LANDLOCK_UNAVAILABLE', message: `${rule.from} lists ${path}, which does not exist.`, hint: 'Create it before the program starts, or list the directory it will be created in.' });
+      }
+      try {
+        // A rule on a file may only grant what applies to files; only a rule whose two differ asks which it is.
+        const allowed = onDirectory === onFile || fs.fstatSync(fd).isDirectory() ? onDirectory : onFile;
+        if (allowed === 0) continue;
+        beneath.writeUInt32LE(allowed, 0); // the access mask is a __u64; every right fits its low half
+        beneath.writeUInt32LE(0, 4);
+        beneath.writeInt32LE(fd, 8);
+        check(syscall(target.nrAddRule, target.ruleset, LANDLOCK_RULE_PATH_BENEATH, beneath, 0), `landlock_add_rule(${path})`);
+        added += 1;
+      } finally {
+        fs.closeSync(fd);
+      }
     }
   }
   return added;

@@ -6,23 +6,12 @@
  * program is even read and restarts straight into the program.
  */
 
-import type { LandlockPlan, UnsupportedMode, ViolationMode } from '@syscage/core';
-import { applySandbox, type PreparedSandbox } from './apply.ts';
-import type { LoaderArchName } from './arch.ts';
+import { applySandbox } from './apply.ts';
 import { failClosed } from './fail-closed.ts';
+import { preparePrecompiled, type PrecompiledSandbox } from './prepared.ts';
+import { markLaunched, takeLaunched } from './state.ts';
 
-/** What the plugin embeds for one sandboxed entry. */
-export interface PrecompiledSandbox {
-  readonly grants: readonly string[];
-  readonly onViolation: ViolationMode;
-  readonly unsupported: UnsupportedMode;
-  /** `compilePolicy(...).bytes` per architecture, base64. */
-  readonly filters: Readonly<Partial<Record<LoaderArchName, string>>>;
-  /** `compilePolicy(buildStage1Policy(), arch).bytes` per architecture, base64. */
-  readonly stage1: Readonly<Partial<Record<LoaderArchName, string>>>;
-  /** `planLandlock(...)` of the declaration: path and port scoping. Absent in builds before Landlock. */
-  readonly landlock?: LandlockPlan;
-}
+export type { PrecompiledSandbox };
 
 /** Where a launcher sits and what it starts. */
 export interface LaunchTarget {
@@ -35,28 +24,15 @@ export interface LaunchTarget {
 }
 
 /**
- * The payload a launcher applied in place (no restart was needed) and then started the program
- * with: the program's gate, applying the same payload, has nothing left to do. On `process`, as
- * the sandbox state is, since the launcher and the program may load separate copies of this module.
- */
-const LAUNCHED_KEY = Symbol.for('syscage.launched-payload');
-
-const decode = (text: string | undefined): Uint8Array | undefined => (text === undefined ? undefined : new Uint8Array(Buffer.from(text, 'base64')));
-
-/**
  * Applies a precompiled sandbox; on any failure prints one line and exits 1.
  * @example
  * import { applyPrecompiled } from '@syscage/runtime/loader';
  * applyPrecompiled({ grants: ['fs.read'], onViolation: 'kill', unsupported: 'error', filters: { x86_64: '...' }, stage1: { x86_64: '...' } });
  */
 export function applyPrecompiled(sandbox: PrecompiledSandbox): void {
-  const host = process as unknown as Record<symbol, string | undefined>;
-  if (host[LAUNCHED_KEY] !== undefined && host[LAUNCHED_KEY] === JSON.stringify(sandbox)) {
-    host[LAUNCHED_KEY] = undefined;
-    return;
-  }
+  if (takeLaunched(sandbox)) return;
   try {
-    applySandbox(prepare(sandbox));
+    applySandbox(preparePrecompiled(sandbox));
   } catch (error) {
     failClosed(error);
   }
@@ -82,9 +58,9 @@ export function launchPrecompiled(sandbox: PrecompiledSandbox, target: LaunchTar
     const self = target.self.startsWith('file:') ? fileURLToPath(target.self) : target.self;
     if (!(target.main ?? isMainModule(self))) return true;
     const program = resolve(dirname(self), target.program);
-    applySandbox(prepare(sandbox), { restartInto: program });
+    applySandbox(preparePrecompiled(sandbox), { restartInto: program });
     // No restart was needed: the sandbox holds; the program starts as the main module.
-    (process as unknown as Record<symbol, string | undefined>)[LAUNCHED_KEY] = JSON.stringify(sandbox);
+    markLaunched(sandbox);
     process.argv[1] = program;
     (process.getBuiltinModule('node:module') as unknown as { runMain(main: string): void }).runMain(program);
     return false;
@@ -109,16 +85,4 @@ function isMainModule(file: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The payload as `applySandbox` takes it. */
-function prepare(sandbox: PrecompiledSandbox): PreparedSandbox {
-  return {
-    grants: sandbox.grants,
-    onViolation: sandbox.onViolation,
-    unsupported: sandbox.unsupported,
-    filter: (arch) => decode(sandbox.filters[arch]),
-    stage1: (arch) => decode(sandbox.stage1[arch]),
-    landlock: sandbox.landlock,
-  };
 }

@@ -20,7 +20,8 @@ export function ownPlaceholders(): LandlockPlaceholders {
   const { existsSync, readdirSync, realpathSync } = process.getBuiltinModule('node:fs');
   const real: Real = (file) => {
     try {
-      return file === undefined ? undefined : realpathSync(file);
+      // One realpath(3) call: the JavaScript realpathSync walks the path a component at a time.
+      return file === undefined ? undefined : realpathSync.native(file);
     } catch {
       return undefined;
     }
@@ -67,11 +68,10 @@ export function ownPlaceholders(): LandlockPlaceholders {
  */
 function loaderPackages(runtime: string | undefined, real: Real, packageRoot: PackageRoot): (string | undefined)[] {
   const ffi = loadFfi();
-  const { createRequire } = process.getBuiltinModule('node:module');
-  const require = createRequire(import.meta.url);
-  const resolveReal = (id: string, from: NodeJS.Require = require): string | undefined => {
+  let ours: NodeJS.Require | undefined; // made only where a package is not beside the runtime
+  const resolveReal = (id: string, from?: NodeJS.Require): string | undefined => {
     try {
-      return real(from.resolve(id));
+      return real((from ?? (ours ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))).resolve(id));
     } catch {
       return undefined;
     }

@@ -22,7 +22,7 @@ import { PR_SET_NO_NEW_PRIVS } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { prctl, syscall } from './ffi.ts';
-import { readStatusText } from './proc-status.ts';
+import { readStatusText, statusField } from './proc-status.ts';
 
 /** `linux/capability.h`. */
 const CAP = { CAP_DAC_OVERRIDE: 1, CAP_DAC_READ_SEARCH: 2, CAP_FOWNER: 3, CAP_KILL: 5, CAP_SETGID: 6, CAP_SETUID: 7, CAP_SETPCAP: 8, CAP_NET_ADMIN: 12, CAP_SYS_PTRACE: 19 } as const;
@@ -52,8 +52,8 @@ export interface PrivilegeDrop {
 /** Parses the `Cap*` lines of a `/proc/<pid>/status` text; undefined without them. */
 export function parseCapabilities(status: string): CapabilitySets | undefined {
   const field = (name: string): bigint | undefined => {
-    const match = new RegExp(`^Cap${name}:\\s*([0-9a-f]+)\\s*$`, 'm').exec(status);
-    return match ? BigInt(`0x${match[1]}`) : undefined;
+    const value = statusField(status, `Cap${name}`);
+    return value !== undefined && value !== '' && [...value].every((c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) ? BigInt(`0x${value}`) : undefined;
   };
   const [inheritable, permitted, effective, bounding, ambient] = ['Inh', 'Prm', 'Eff', 'Bnd', 'Amb'].map(field);
   if (inheritable === undefined || permitted === undefined || effective === undefined || bounding === undefined) return undefined;
@@ -83,7 +83,7 @@ export function dropPrivileges(options: { readonly netlinkRoute: boolean }): Pri
   if (sets === undefined) return { dropped: [] };
   const drop = capabilitiesToDrop(sets, options.netlinkRoute);
   if (drop.length === 0) return { dropped: [] };
-  const names = drop.map((cap) => Object.keys(CAP).find((name) => CAP[name as keyof typeof CAP] === cap) ?? String(cap));
+  const names = drop.map(capabilityName);
   const fail = (what: string, errno: number): never => {
     throw loaderError({ code: 'PRIVILEGE_DROP_FAILED', message: `cannot drop ${names.join(', ')} (${what}: errno ${errno}).`, hint: 'Start the program without those capabilities (for example with setpriv or a systemd CapabilityBoundingSet).' });
   };
@@ -101,6 +101,19 @@ export function dropPrivileges(options: { readonly netlinkRoute: boolean }): Pri
   const after = readCapabilities();
   if (after === undefined || capabilitiesToDrop(after, options.netlinkRoute).some((cap) => drop.includes(cap))) fail('still held after capset', 0);
   return { dropped: names };
+}
+
+/**
+ * The capabilities {@link dropPrivileges} would drop that this thread holds, by name: none after a
+ * restart that dropped them (the bounding set keeps execve from giving them back).
+ */
+export function heldPrivileges(options: { readonly netlinkRoute: boolean }): string[] {
+  const sets = readCapabilities();
+  return sets === undefined ? [] : capabilitiesToDrop(sets, options.netlinkRoute).map(capabilityName);
+}
+
+function capabilityName(cap: number): string {
+  return Object.keys(CAP).find((name) => CAP[name as keyof typeof CAP] === cap) ?? String(cap);
 }
 
 function readCapabilities(): CapabilitySets | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSeccompStatus, readSeccompStatus, readThreadStatuses } from './proc-status.ts';
+import { parseSeccompStatus, readSeccompStatus, readThreadStatuses, statusField } from './proc-status.ts';
 
 const status = (fields: string): string => `Name:\tnode\nUmask:\t0022\nState:\tR (running)\n${fields}Speculation_Store_Bypass:\tthread vulnerable\n`;
 
@@ -19,6 +19,24 @@ describe('parseSeccompStatus', () => {
 
   it('does not take Seccomp_filters for Seccomp', () => {
     expect(parseSeccompStatus(status('Seccomp_filters:\t2\nNoNewPrivs:\t0\n'))).toBeUndefined();
+  });
+
+  it('reads only whole decimal values', () => {
+    expect(parseSeccompStatus(status('Seccomp:\t2x\n'))).toBeUndefined();
+    expect(parseSeccompStatus(status('Seccomp:\t\n'))).toBeUndefined();
+  });
+});
+
+describe('statusField', () => {
+  it.each([
+    ['Seccomp:\t2\nSeccomp_filters:\t3\n', 'Seccomp', '2'],
+    ['Seccomp_filters:\t3\nSeccomp:\t2\n', 'Seccomp', '2'],
+    ['Seccomp_filters:\t3\n', 'Seccomp', undefined],
+    ['XSeccomp:\t1\n', 'Seccomp', undefined],
+    ['Name:\tnode', 'Name', 'node'],
+    ['', 'Name', undefined],
+  ])('in %j, %s is %j', (text, name, value) => {
+    expect(statusField(text, name)).toBe(value);
   });
 });
 

@@ -25,11 +25,28 @@ export interface ThreadSeccompStatus extends SeccompStatus {
 export const THREAD_SELF_STATUS = '/proc/thread-self/status';
 
 const MODES = ['disabled', 'strict', 'filter'] as const;
-const FIELDS = {
-  noNewPrivs: /^NoNewPrivs:\s*(\d+)\s*$/m,
-  seccomp: /^Seccomp:\s*(\d+)\s*$/m,
-  filters: /^Seccomp_filters:\s*(\d+)\s*$/m,
-};
+
+/**
+ * The value of the `name:` line of a `/proc/<pid>/status` text, whitespace trimmed, or undefined
+ * when there is none. A search, not a regular expression: the loader reads status files before
+ * the program starts, and compiling a pattern costs more than the search.
+ * @example
+ * statusField('Name:\tnode\nSeccomp:\t2\n', 'Seccomp'); // '2'
+ */
+export function statusField(text: string, name: string): string | undefined {
+  const key = `${name}:`;
+  let at = text.startsWith(key) ? 0 : text.indexOf(`\n${key}`) + 1;
+  if (at === 0 && !text.startsWith(key)) return undefined;
+  at += key.length;
+  const end = text.indexOf('\n', at);
+  return text.slice(at, end === -1 ? text.length : end).trim();
+}
+
+/** A status field holding a decimal number, or undefined when absent or not one. */
+function decimalField(text: string, name: string): number | undefined {
+  const value = statusField(text, name);
+  return value !== undefined && value !== '' && [...value].every((c) => c >= '0' && c <= '9') ? Number(value) : undefined;
+}
 
 /**
  * Parses the seccomp fields of a `/proc/<pid>/status` text. Returns `undefined` when there is no
@@ -40,13 +57,9 @@ const FIELDS = {
  * // { noNewPrivs: true, mode: 'filter', filters: 1 }
  */
 export function parseSeccompStatus(text: string): SeccompStatus | undefined {
-  const field = (pattern: RegExp): number | undefined => {
-    const digits = pattern.exec(text)?.[1];
-    return digits === undefined ? undefined : Number(digits);
-  };
-  const mode = MODES[field(FIELDS.seccomp) ?? -1];
+  const mode = MODES[decimalField(text, 'Seccomp') ?? -1];
   if (mode === undefined) return undefined;
-  return { noNewPrivs: field(FIELDS.noNewPrivs) === 1, mode, filters: field(FIELDS.filters) };
+  return { noNewPrivs: decimalField(text, 'NoNewPrivs') === 1, mode, filters: decimalField(text, 'Seccomp_filters') };
 }
 
 /**

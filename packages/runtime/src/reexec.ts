@@ -9,16 +9,17 @@
  *   new image into the domain, since they are all created after it.
  * The restart keeps the pid, argv, execArgv, environment, working directory and descriptors (those
  * Node marked close-on-exec are not inherited, except a `fork()`ed child's IPC channel, kept on
- * purpose). The marker in the environment is trusted as the rest of the start-up environment is
- * (NODE_OPTIONS could run code before the loader anyway).
+ * purpose). The marker in the environment is trusted as the rest of the start-up environment is:
+ * it names the ffi-rs binary the restarted image opens, as NODE_OPTIONS or LD_PRELOAD could name
+ * code to run before the loader anyway.
  */
 
 import { F_GETFD, F_SETFD } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { execveProcess } from './execve.ts';
-import { syscall } from './ffi.ts';
-import { installFilter } from './seccomp.ts';
+import { loadedFfiBinary, syscall } from './ffi.ts';
+import { installStage1 } from './seccomp.ts';
 
 /** `<asm-generic/fcntl.h>`; core's constants publish the commands, not this flag. */
 const FD_CLOEXEC = 1;
@@ -32,15 +33,26 @@ export interface ReexecMarker {
   readonly landlockAbi: number;
   /** The descriptor of the ruleset the restarted image stacks (landlock.ts `nextLayer`), if one was kept open for it. */
   readonly nextLayer: number | undefined;
+  /** The ffi-rs binary the image before the restart opened (ffi.ts), for the restarted one to open without a lookup. */
+  readonly ffi: string | undefined;
 }
+
+/** `1[:landlock=<abi>[:layer=<fd>]][:ffi=<binary>]`; the binary's path comes last, since it may hold a colon. */
+const MARKER = /^1(?::landlock=(\d+)(?::layer=(\d+))?)?(?::ffi=(\/.+\.node))?$/;
 
 /** The marker when this process is the re-executed one (and removes it so children do not inherit it). */
 export function takeReexecMarker(): ReexecMarker | undefined {
-  const value = process.env[REEXEC_ENV];
+  const marker = peekReexecMarker();
   delete process.env[REEXEC_ENV];
-  const match = value === undefined ? null : /^1(?::landlock=(\d+)(?::layer=(\d+))?)?$/.exec(value);
+  return marker;
+}
+
+/** The marker, left in the environment (the gate looks before it decides who applies the sandbox). */
+export function peekReexecMarker(): ReexecMarker | undefined {
+  const value = process.env[REEXEC_ENV];
+  const match = value === undefined ? null : MARKER.exec(value);
   if (match === null) return undefined;
-  return { landlockAbi: Number(match[1] ?? 0), nextLayer: match[2] === undefined ? undefined : Number(match[2]) };
+  return { landlockAbi: Number(match[1] ?? 0), nextLayer: match[2] === undefined ? undefined : Number(match[2]), ffi: match[3] };
 }
 
 /** How to restart. */
@@ -65,11 +77,12 @@ export function reexecSelf(options: ReexecOptions): never {
     throw loaderError({ code: 'RESTART_FAILED', message: 'A program read from standard input cannot be restarted, and this sandbox needs one restart.', hint: 'Save the program to a file and run that.' });
   }
   // On the calling thread only: execve ends every other thread, and the new image inherits this one's filters.
-  if (options.stage1 !== undefined) installFilter(options.stage1, { tsync: false });
+  if (options.stage1 !== undefined) installStage1(options.stage1);
   keepIpcChannel();
   const args = [process.argv0, ...process.execArgv, ...(options.main === undefined ? process.argv.slice(1) : [options.main, ...process.argv.slice(2)])];
   const layer = options.nextLayer === undefined ? '' : `:layer=${options.nextLayer}`;
-  const marker = options.landlockAbi > 0 ? `1:landlock=${options.landlockAbi}${layer}` : '1';
+  const binary = loadedFfiBinary();
+  const marker = `${options.landlockAbi > 0 ? `1:landlock=${options.landlockAbi}${layer}` : '1'}${binary === undefined ? '' : `:ffi=${binary}`}`;
   return execveProcess(process.execPath, args, { ...process.env, [REEXEC_ENV]: marker });
 }
 

@@ -72,21 +72,41 @@ export function installFilter(bytes: Uint8Array, options: InstallOptions): Insta
   const before = readOwnStatus();
   const threads = options.tsync ? listThreads() : [];
   const started = nowMs();
-  const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
-  if (noNewPrivs.value !== 0) throw noNewPrivsFailed(noNewPrivs.errno);
-  const flags = options.tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0;
-  const fprog = { len: bytes.length / SOCK_FILTER_SIZE, filter: bytes };
-  const result = syscall(arch.nrSeccomp, SECCOMP_SET_MODE_FILTER, flags, fprog);
-  // With TSYNC, a positive result is the id of a thread that could not be synchronised.
-  if (result.value > 0) throw tsyncFailed(result.value);
-  if (result.value !== 0) throw seccompFailed(arch, flags, result.errno);
+  const instructions = load(arch, bytes, options.tsync);
   const installed = nowMs();
   const after = confirmOwnStatus(before);
   const threadsConfirmed = options.tsync ? confirmAllThreads(after, threads) : 1;
   const installMs = installed - started;
   const confirmMs = started - readingBefore + (nowMs() - installed);
   const { tsync } = options;
-  return { arch: arch.name, instructions: fprog.len, tsync, filters: after.filters, threadsConfirmed, ffi, installMs, confirmMs };
+  return { arch: arch.name, instructions, tsync, filters: after.filters, threadsConfirmed, ffi, installMs, confirmMs };
+}
+
+/**
+ * Installs the first-stage filter on the calling thread alone, right before the restart, and
+ * reads nothing back: the restarted image proves it took (no io_uring ring exists there, which
+ * is the filter's whole job; restarted.ts refuses otherwise) and confirms its own filter through
+ * `/proc` on every thread.
+ *
+ * @throws as {@link installFilter}, but never for what `/proc` shows.
+ */
+export function installStage1(bytes: Uint8Array): void {
+  const arch = checkPlatform(undefined);
+  checkFilterBytes(bytes);
+  load(arch, bytes, false);
+}
+
+/** `prctl(PR_SET_NO_NEW_PRIVS)` and `seccomp()`; returns the filter's instruction count. */
+function load(arch: LoaderArch, bytes: Uint8Array, tsync: boolean): number {
+  const noNewPrivs = prctl(PR_SET_NO_NEW_PRIVS, 1);
+  if (noNewPrivs.value !== 0) throw noNewPrivsFailed(noNewPrivs.errno);
+  const flags = tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0;
+  const fprog = { len: bytes.length / SOCK_FILTER_SIZE, filter: bytes };
+  const result = syscall(arch.nrSeccomp, SECCOMP_SET_MODE_FILTER, flags, fprog);
+  // With TSYNC, a positive result is the id of a thread that could not be synchronised.
+  if (result.value > 0) throw tsyncFailed(result.value);
+  if (result.value !== 0) throw seccompFailed(arch, flags, result.errno);
+  return fprog.len;
 }
 
 /**

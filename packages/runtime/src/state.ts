@@ -90,3 +90,23 @@ export function readStatus(): SandboxStatus {
 export function appliedGrants(): readonly string[] | undefined {
   return box().current?.grants;
 }
+
+/**
+ * The payload a launcher applied in place (no restart was needed) and then started the program
+ * with: the program's gate, applying the same payload, has nothing left to do. On `process`, as
+ * the state is, since the launcher, the gate and the program may each hold a copy of this module.
+ */
+const LAUNCHED_KEY = Symbol.for('syscage.launched-payload');
+
+/** Records that `payload` was applied in place by a launcher. */
+export function markLaunched(payload: unknown): void {
+  (process as unknown as Record<symbol, string | undefined>)[LAUNCHED_KEY] = JSON.stringify(payload);
+}
+
+/** Whether a launcher applied `payload` in place (once: the record is removed). */
+export function takeLaunched(payload: unknown): boolean {
+  const host = process as unknown as Record<symbol, string | undefined>;
+  if (host[LAUNCHED_KEY] === undefined || host[LAUNCHED_KEY] !== JSON.stringify(payload)) return false;
+  host[LAUNCHED_KEY] = undefined;
+  return true;
+}

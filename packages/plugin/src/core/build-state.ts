@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { SyscageError } from '@syscage/core';
 import { EntrySet } from './entries.ts';
-import { RUNTIME_LOADER, createGateModule, createLauncher, gateFileName, keepInPlace, programFileName, shebangOf, type OutputFormat } from './gate.ts';
+import { RUNTIME_LOADER, createGateModule, createLauncher, gateFileName, keepInPlace, programFileName, readGateCode, shebangOf, type OutputFormat } from './gate.ts';
 import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph } from './lint.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions, type Options, type ResolvedOptions } from './options.ts';
@@ -230,7 +230,7 @@ export class BuildState {
    */
   reportOutput(entry: SandboxedEntry, output: string, facts: OutputFacts): OutputReport {
     this.#gated.add(entry.id);
-    const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format), format: facts.format };
+    const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format, readGateCode(output)), format: facts.format };
     const launch = facts.split && this.#launch(entry, basename(output), facts.format, facts.split);
     const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output), gate.fileName, launch?.programFileName) } : undefined;
     const resolved = entry.compiled.resolved;

@@ -3,9 +3,10 @@
  * that source maps still point every original segment at the same source position, and the gate
  * module's code.
  */
+import { fileURLToPath } from 'node:url';
 import { decode, encode } from '@jridgewell/sourcemap-codec';
 import { describe, expect, it } from 'vitest';
-import { createGateModule, createLauncher, gateFileName, insertGate, insertionPoint, isGated, isLauncher, keepInPlace, programFileName, shebangOf } from './gate.ts';
+import { createGateModule, createLauncher, gateFileName, insertGate, insertionPoint, isGated, isLauncher, keepInPlace, programFileName, readGateCode, shebangOf } from './gate.ts';
 
 const payload = { grants: ['fs.read'], onViolation: 'kill', unsupported: 'error', filters: { x86_64: 'AA==' }, stage1: { x86_64: 'AA==' } } as const;
 
@@ -49,10 +50,18 @@ describe('the gate', () => {
     expect(insertionPoint("#!/bin/node\n'use strict';\nx();", 'esm')).toBe('#!/bin/node\n'.length);
   });
 
-  it('writes a gate module that applies the payload and does nothing else', () => {
+  it('writes a gate module that carries the runtime\'s gate code, applies the payload and does nothing else', () => {
     const json = JSON.stringify(payload);
-    expect(createGateModule(payload, 'esm').split('\n').slice(1)).toEqual(["import { applyPrecompiled } from '@syscage/runtime/loader';", `applyPrecompiled(${json});`, '']);
-    expect(createGateModule(payload, 'cjs').split('\n').slice(1)).toEqual(["'use strict';", `require('@syscage/runtime/loader').applyPrecompiled(${json});`, '']);
+    const code = 'var syscageGate=(()=>{})();';
+    expect(createGateModule(payload, 'esm', code).split('\n').slice(1)).toEqual([code, `syscageGate.applyPrecompiledGate(${json}, import.meta.url);`, '']);
+    expect(createGateModule(payload, 'cjs', code).split('\n').slice(1)).toEqual(["'use strict';", code, `syscageGate.applyPrecompiledGate(${json}, __filename);`, '']);
+  });
+
+  it('reads the gate code of the runtime the output will load: one statement defining syscageGate, importing nothing', () => {
+    const code = readGateCode(fileURLToPath(import.meta.url));
+    expect(code).toMatch(/^(?:"use strict";)?var syscageGate=\(\(\)=>\{/);
+    expect(code).not.toMatch(/\bimport\s*[("'{*]|\bimport\.meta\b|(?<![\w.])require\(/);
+    expect(code).toContain('applyPrecompiledGate');
   });
 });
 

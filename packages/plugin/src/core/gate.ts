@@ -1,8 +1,9 @@
 /**
  * The gate: how a sandboxed entry's output applies its sandbox before anything of the program
  * runs. Once the bundler has written the entry's output, the plugin writes a gate module beside it
- * (`<output>.syscage.mjs` or `.cjs`: `@syscage/runtime/loader`'s `applyPrecompiled()` with the
- * payload, nothing else) and makes the output's first statement load it: an `import` in an ES
+ * (`<output>.syscage.mjs` or `.cjs`: the runtime's inline gate code applying the payload, nothing
+ * else; it loads no module in a restarted image and `@syscage/runtime/loader` otherwise) and makes
+ * the output's first statement load it: an `import` in an ES
  * module (ES modules evaluate their imports in source order, so the gate is evaluated before every
  * other import the bundler hoisted, external packages included), a `require` in CommonJS (after a
  * `#!` line and the directive prologue). Because it is added after bundling, no tree-shaking,
@@ -22,6 +23,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { decode, encode, type SourceMapMappings } from '@jridgewell/sourcemap-codec';
 import type { PrecompiledPayload } from './compile.ts';
@@ -44,17 +46,41 @@ export function gateFileName(output: string, format: OutputFormat): string {
   return `${output}.syscage.${format === 'esm' ? 'mjs' : 'cjs'}`;
 }
 
+/** The runtime's inline gate code, which every gate carries (see the runtime's gate.ts). */
+export const RUNTIME_GATE_CODE = '@syscage/runtime/gate.iife.js';
+
+const gateCodes = new Map<string, string>();
+
 /**
- * The gate module's code: it applies `payload` and does nothing else.
- * @example
- * createGateModule(payload, 'esm'); // "import { applyPrecompiled } from '@syscage/runtime/loader';\napplyPrecompiled({...});\n"
+ * The inline gate code of the runtime the program at `output` will load (resolved from there, so
+ * that the copy and the installed loader it falls back to are the same version), else of the
+ * runtime beside the plugin. Read once per file.
+ * @throws when no `@syscage/runtime` can be found at all (the plugin's peer dependency).
  */
-export function createGateModule(payload: PrecompiledPayload, format: OutputFormat): string {
+export function readGateCode(output: string): string {
+  let file: string;
+  try {
+    file = createRequire(output).resolve(RUNTIME_GATE_CODE);
+  } catch {
+    file = createRequire(import.meta.url).resolve(RUNTIME_GATE_CODE);
+  }
+  let code = gateCodes.get(file);
+  if (code === undefined) gateCodes.set(file, (code = readFileSync(file, 'utf8').trim()));
+  return code;
+}
+
+/**
+ * The gate module's code: the runtime's inline gate code (`gateCode`, see {@link readGateCode}),
+ * which defines `syscageGate`, then one call applying `payload`, and nothing else.
+ * @example
+ * createGateModule(payload, 'esm', readGateCode(output)); // "var syscageGate=(()=>{…})();\nsyscageGate.applyPrecompiledGate({...}, import.meta.url);\n"
+ */
+export function createGateModule(payload: PrecompiledPayload, format: OutputFormat, gateCode: string): string {
   const head = '// Written by @syscage/plugin: applies the sandbox this program declared, before any of its code runs.\n';
   const json = JSON.stringify(payload);
   return format === 'esm'
-    ? `${head}import { applyPrecompiled } from '${RUNTIME_LOADER}';\napplyPrecompiled(${json});\n`
-    : `${head}'use strict';\nrequire('${RUNTIME_LOADER}').applyPrecompiled(${json});\n`;
+    ? `${head}${gateCode}\nsyscageGate.applyPrecompiledGate(${json}, import.meta.url);\n`
+    : `${head}'use strict';\n${gateCode}\nsyscageGate.applyPrecompiledGate(${json}, __filename);\n`;
 }
 
 /** `main.program.mjs` for the output `main.mjs`: where a launched program lives, beside its launcher. */
