@@ -273,8 +273,15 @@ function addPortRules(plan: LandlockPlan, target: RulesetTarget, handledNet: num
 }
 
 function resolvePaths(path: string, placeholders: () => LandlockPlaceholders | undefined, cwd: string | undefined, resolve: (...parts: string[]) => string): readonly string[] {
-  if (placeholderName(path) === undefined) return [resolve(cwd ?? process.cwd(), path)];
-  return expandPlaceholder(path, placeholders()) ?? [];
+  if (placeholderName(path) !== undefined) return expandPlaceholder(path, placeholders()) ?? [];
+  // Most paths of a plan are absolute and already normal (the implicit read set's): taken as they
+  // are, since path.resolve, run cold before the program, costs more than the rule itself.
+  return [isNormalAbsolute(path) ? path : resolve(cwd ?? process.cwd(), path)];
+}
+
+/** Whether `path` is absolute with no empty, `.` or `..` component and no trailing slash: what path.resolve returns unchanged. */
+export function isNormalAbsolute(path: string): boolean {
+  return path === '/' || (path.startsWith('/') && !path.endsWith('/') && !path.includes('//') && !path.includes('/./') && !path.includes('/../') && !path.endsWith('/.') && !path.endsWith('/..'));
 }
 
 function check(result: { value: number; errno: number }, what: string): number {

@@ -41,6 +41,27 @@ describe.each([22, 24, 26])('Node %i', (major) => {
     expect(lastJson(result)).toMatchObject({ dir: null, disabled: '1', reexecuted: true });
   });
 
+  it('a cache a preloaded module enabled: the program exits cleanly (restarted with the cache off)', async (context) => {
+    if (nodes[major] === undefined) context.skip();
+    // A data: module, which the restarted image can load again (a file would have to be readable in the sandbox).
+    const preload = `data:text/javascript,${encodeURIComponent(`import { enableCompileCache } from 'node:module'; enableCompileCache(${JSON.stringify(join(scratch, `preloaded-${major}`))});`)}`;
+    const result = await runFixture('compile-cache.mjs', [JSON.stringify({})], { node: nodes[major] ?? '', nodeArgs: ['--import', preload] });
+    expect([result.code, result.signal], result.stderr).toEqual([0, null]);
+    expect(lastJson(result)).toMatchObject({ dir: null, disabled: '1', reexecuted: true });
+  });
+
+  it('a restart is asked for exactly where something could have enabled the cache before the sandbox', async (context) => {
+    if (nodes[major] === undefined) context.skip();
+    const enable = `data:text/javascript,${encodeURIComponent(`import { enableCompileCache } from 'node:module'; enableCompileCache(${JSON.stringify(join(scratch, `decided-${major}`))});`)}`;
+    const nothing = 'data:text/javascript,';
+    const decide = async (nodeArgs: string[], env: Record<string, string> = {}) => lastJson<{ needsRestart: boolean }>(await runFixture('compile-cache-decision.ts', [], { node: nodes[major] ?? '', nodeArgs, env })).needsRestart;
+    expect(await decide([])).toBe(false);
+    expect(await decide(['--import', nothing])).toBe(false); // a preload that enables nothing
+    expect(await decide(['--import', enable])).toBe(true);
+    expect(await decide([], { NODE_OPTIONS: `--import=${enable}` })).toBe(true);
+    expect(await decide([], { NODE_COMPILE_CACHE: join(scratch, `decided-env-${major}`) })).toBe(true);
+  });
+
   it('a declaration that may write the cache directory keeps the cache', async (context) => {
     if (nodes[major] === undefined) context.skip();
     const dir = join(scratch, `writable-${major}`);
