@@ -21,7 +21,7 @@
  * declare, so this file's tests run one at a time.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -36,13 +36,17 @@ const RUNTIME = pathToFileURL(join(REPO, 'packages/runtime/dist/index.js')).href
 const scratch = mkdtempSync(join(tmpdir(), 'syscage-trace-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** The loader's file, which a launcher imports directly where it finds the runtime above it. */
+const LOADER_URL = pathToFileURL(realpathSync(join(REPO, 'packages/runtime/dist/loader.js'))).href;
+
 /**
  * A node option that replaces the built program's loader module with a module of `source`, for
- * an `import` (the launcher's) and a `require` (the gate's, where it hands over to the loader).
+ * an `import` (the launcher's, by name or by file) and a `require` (the gate's, where it hands
+ * over to the loader).
  */
 function replaceLoader(source: string): string {
   const stub = `data:text/javascript,${encodeURIComponent(source)}`;
-  const hooks = `export async function resolve(specifier, context, next) { return specifier === '@syscage/runtime/loader' ? { url: ${JSON.stringify(stub)}, format: 'module', shortCircuit: true } : next(specifier, context); }`;
+  const hooks = `export async function resolve(specifier, context, next) { return specifier === '@syscage/runtime/loader' || specifier === ${JSON.stringify(LOADER_URL)} ? { url: ${JSON.stringify(stub)}, format: 'module', shortCircuit: true } : next(specifier, context); }`;
   const required = `const Module = process.getBuiltinModule('node:module'); const load = Module._load; Module._load = function (request, ...rest) { return request === '@syscage/runtime/loader' ? stub : load.call(this, request, ...rest); };`;
   return `--import=data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; import * as stub from ${JSON.stringify(stub)}; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}); ${required}`)}`;
 }

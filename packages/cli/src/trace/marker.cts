@@ -21,7 +21,6 @@
 
 const MARKER = '/__syscage_marker__';
 const SANDBOX_MARKER = '/__syscage_marker__/sandbox';
-const LOADER = '@syscage/runtime/loader';
 const RUNTIME = '@syscage/runtime';
 /** How the ES module stand-ins (data: modules, evaluated on the main thread) reach markSandbox. */
 const GLOBAL = 'Symbol.for("syscage.trace.sandbox-point")';
@@ -98,10 +97,34 @@ Module.prototype._compile = function (this: { id: string }, ...args: unknown[]) 
   return compile.apply(this, args);
 };
 
+/**
+ * Whether a module request is the runtime's loader: its specifier, or the file a launcher found
+ * itself (the plugin's gate.ts imports the loader's real path, a file: URL in an ES module). Self-
+ * contained: the hooks of Node's `register()` run a copy of its source elsewhere.
+ */
+function isLoaderRequest(request: string): boolean {
+  if (request === '@syscage/runtime/loader') return true;
+  if (!/^(?:file:\/\/)?\/.*\.js$/.test(request)) return false;
+  const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+  const { dirname, join } = process.getBuiltinModule('node:path');
+  const file = request.startsWith('file:') ? process.getBuiltinModule('node:url').fileURLToPath(request) : request;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!existsSync(join(dir, 'package.json'))) continue;
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; exports?: Record<string, { default?: unknown } | undefined> };
+      const target = manifest.exports?.['./loader']?.default;
+      return manifest.name === '@syscage/runtime' && typeof target === 'string' && join(dir, target) === file;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
 // require(): the stand-ins as objects.
 const load = Module._load;
 Module._load = function (this: unknown, request: string, ...rest: unknown[]) {
-  if (request === LOADER) return { applyPrecompiled: markSandbox, launchPrecompiled: launch };
+  if (isLoaderRequest(request)) return { applyPrecompiled: markSandbox, launchPrecompiled: launch };
   const real = load.call(this, request, ...rest);
   if (request !== RUNTIME) return real;
   return { ...(real as object), sandbox: () => (markSandbox(), (target: unknown) => target), narrow: () => undefined };
@@ -134,7 +157,7 @@ const withMark = (source: string): string => {
 if (typeof Module.registerHooks === 'function') {
   Module.registerHooks({
     resolve(specifier, context, next) {
-      if (specifier === LOADER) return { url: LOADER_STUB, format: 'module', shortCircuit: true };
+      if (isLoaderRequest(specifier)) return { url: LOADER_STUB, format: 'module', shortCircuit: true };
       const result = next(specifier, context);
       return specifier === RUNTIME && result.format !== 'commonjs' ? { url: runtimeStub(result.url), format: 'module', shortCircuit: true } : result;
     },
@@ -150,8 +173,9 @@ if (typeof Module.registerHooks === 'function') {
 const LOADER_STUB = ${JSON.stringify(LOADER_STUB)};
 const TAIL = ${JSON.stringify(RUNTIME_STUB_TAIL)};
 const runtimeStub = (real) => 'data:text/javascript,' + encodeURIComponent('export * from ' + JSON.stringify(real) + TAIL);
+const isLoaderRequest = ${isLoaderRequest.toString()};
 export async function resolve(specifier, context, next) {
-  if (specifier === ${JSON.stringify(LOADER)}) return { url: LOADER_STUB, format: 'module', shortCircuit: true };
+  if (isLoaderRequest(specifier)) return { url: LOADER_STUB, format: 'module', shortCircuit: true };
   const result = await next(specifier, context);
   return specifier === ${JSON.stringify(RUNTIME)} && result.format !== 'commonjs' ? { url: runtimeStub(result.url), format: 'module', shortCircuit: true } : result;
 }

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { SyscageError } from '@syscage/core';
 import { EntrySet } from './entries.ts';
-import { RUNTIME_LOADER, createGateModule, createLauncher, gateFileName, keepInPlace, programFileName, readGateCode, shebangOf, type OutputFormat } from './gate.ts';
+import { RUNTIME_LOADER, createGateModule, createLauncher, gateFileName, keepInPlace, programFileName, readGateCode, readLoaderFile, shebangOf, type OutputFormat } from './gate.ts';
 import { lintGraph, mayFind, type LintFinding, type LintOutput, type ModuleGraph } from './lint.ts';
 import { createManifest, formatManifest, manifestFileName } from './manifest.ts';
 import { resolveOptions, type Options, type ResolvedOptions } from './options.ts';
@@ -231,7 +231,7 @@ export class BuildState {
   reportOutput(entry: SandboxedEntry, output: string, facts: OutputFacts): OutputReport {
     this.#gated.add(entry.id);
     const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format, readGateCode(output)), format: facts.format };
-    const launch = facts.split && this.#launch(entry, basename(output), facts.format, facts.split);
+    const launch = facts.split && this.#launch(entry, output, facts.format, facts.split);
     const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output), gate.fileName, launch?.programFileName) } : undefined;
     const resolved = entry.compiled.resolved;
     const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
@@ -241,9 +241,9 @@ export class BuildState {
 
   /** The launcher for `output`, unless it stays gated in place (see `gate.ts`). */
   #launch(entry: SandboxedEntry, output: string, format: OutputFormat, split: NonNullable<OutputFacts['split']>): OutputReport['launch'] {
-    const programFile = programFileName(output);
+    const programFile = programFileName(basename(output));
     if (split.taken(programFile) || keepInPlace(format, { exportsBindings: split.exportsBindings, importedByOthers: split.importedByOthers() }) !== undefined) return undefined;
-    return { programFileName: programFile, launcher: createLauncher(entry.payload, format, programFile, shebangOf(split.code)) };
+    return { programFileName: programFile, launcher: createLauncher(entry.payload, format, programFile, shebangOf(split.code), readLoaderFile(output)) };
   }
 
   /** The lint's findings, remembered while the glue hands over the same graph (a rebuild that changed no module). */

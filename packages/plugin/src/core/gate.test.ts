@@ -3,10 +3,13 @@
  * that source maps still point every original segment at the same source position, and the gate
  * module's code.
  */
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decode, encode } from '@jridgewell/sourcemap-codec';
 import { describe, expect, it } from 'vitest';
-import { createGateModule, createLauncher, gateFileName, insertGate, insertionPoint, isGated, isLauncher, keepInPlace, programFileName, readGateCode, shebangOf } from './gate.ts';
+import { createGateModule, createLauncher, gateFileName, insertGate, insertionPoint, isGated, isLauncher, keepInPlace, programFileName, readGateCode, readLoaderFile, shebangOf } from './gate.ts';
 
 const payload = { grants: ['fs.read'], onViolation: 'kill', unsupported: 'error', filters: { x86_64: 'AA==' }, stage1: { x86_64: 'AA==' } } as const;
 
@@ -66,6 +69,41 @@ describe('the gate', () => {
 });
 
 describe('the launcher', () => {
+  /** The launcher's loader-finding expression, run as the launcher at `self` would run it. */
+  const locate = (format: 'esm' | 'cjs', self: string): string => {
+    const launcher = createLauncher(payload as never, format, 'main.program.mjs', undefined, 'dist/loader.js');
+    const expression = /(\(\(self\) => \{.*\}\))\((?:import\.meta\.url|__filename)\)/.exec(launcher)?.[1] ?? '';
+    return (new Function(`return ${expression};`)() as (self: string) => string)(format === 'esm' ? pathToFileURL(self).href : self);
+  };
+
+  it('finds the loader where Node would: the nearest node_modules/@syscage/runtime above it, by its real path', () => {
+    const root = mkdtempSync(join(tmpdir(), 'syscage-locate-'));
+    try {
+      const runtime = (dir: string, file = true): string => {
+        mkdirSync(join(dir, 'node_modules/@syscage/runtime/dist'), { recursive: true });
+        writeFileSync(join(dir, 'node_modules/@syscage/runtime/package.json'), '{}');
+        if (!file) return '';
+        writeFileSync(join(dir, 'node_modules/@syscage/runtime/dist/loader.js'), '');
+        return realpathSync(join(dir, 'node_modules/@syscage/runtime/dist/loader.js'));
+      };
+      mkdirSync(join(root, 'app/dist'), { recursive: true });
+      expect(locate('cjs', join(root, 'app/dist/main.cjs'))).toBe('@syscage/runtime/loader'); // none at all
+      const outer = runtime(root);
+      expect(locate('cjs', join(root, 'app/dist/main.cjs'))).toBe(outer);
+      expect(locate('esm', join(root, 'app/dist/main.mjs'))).toBe(pathToFileURL(outer).href);
+      const inner = runtime(join(root, 'app'));
+      expect(locate('cjs', join(root, 'app/dist/main.cjs'))).toBe(inner); // the nearest wins
+      runtime(join(root, 'app/dist'), false);
+      expect(locate('cjs', join(root, 'app/dist/main.cjs'))).toBe('@syscage/runtime/loader'); // the nearest lacks the file: Node decides
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the loader's file from the runtime's exports", () => {
+    expect(readLoaderFile(fileURLToPath(import.meta.url))).toBe('dist/loader.js');
+  });
+
   it.each([
     ['main.mjs', 'main.program.mjs'],
     ['server.cjs', 'server.program.cjs'],

@@ -91,15 +91,59 @@ export function programFileName(output: string): string {
 
 /**
  * The launcher written in the output's place (see above): it starts `programFile` (beside it)
- * inside the sandbox of `payload`. It keeps the output's `#!` line.
+ * inside the sandbox of `payload`. It keeps the output's `#!` line. With `loaderFile` (the
+ * loader's file inside the runtime's package, see {@link readLoaderFile}), it finds the runtime as
+ * Node's resolver would, the nearest `node_modules/@syscage/runtime` above it, and loads that file:
+ * resolving the package specifier costs about a millisecond of the start-up. Anything else (no
+ * such package or file, Yarn's Plug'n'Play) loads `@syscage/runtime/loader` as before.
  */
-export function createLauncher(payload: PrecompiledPayload, format: OutputFormat, programFile: string, shebang: string | undefined): string {
+export function createLauncher(payload: PrecompiledPayload, format: OutputFormat, programFile: string, shebang: string | undefined, loaderFile?: string): string {
   const head = `${shebang === undefined ? '' : `${shebang}\n`}${LAUNCHER_HEAD}${programFile} inside the sandbox it declared, before any of its code is read.\n`;
   const json = JSON.stringify(payload);
   const program = JSON.stringify(`./${programFile}`);
+  const loader = loaderFile === undefined ? `'${RUNTIME_LOADER}'` : `${locateLoader(loaderFile, format)}(${format === 'esm' ? 'import.meta.url' : '__filename'})`;
   return format === 'esm'
-    ? `${head}import { launchPrecompiled } from '${RUNTIME_LOADER}';\nif (launchPrecompiled(${json}, { self: import.meta.url, program: ${program}, main: import.meta.main })) await import(${program});\n`
-    : `${head}'use strict';\nif (require('${RUNTIME_LOADER}').launchPrecompiled(${json}, { self: __filename, program: ${program}, main: require.main === module })) module.exports = require(${program});\n`;
+    ? `${head}const { launchPrecompiled } = await import(${loader});\nif (launchPrecompiled(${json}, { self: import.meta.url, program: ${program}, main: import.meta.main })) await import(${program});\n`
+    : `${head}'use strict';\nif (require(${loader}).launchPrecompiled(${json}, { self: __filename, program: ${program}, main: require.main === module })) module.exports = require(${program});\n`;
+}
+
+/**
+ * One expression: a function of the launcher's own file (URL in an ES module) giving what to
+ * load: the real path of `loaderFile` in the nearest `node_modules/@syscage/runtime` (a file URL
+ * for an ES module), else the specifier.
+ */
+function locateLoader(loaderFile: string, format: OutputFormat): string {
+  const found = format === 'esm' ? 'pathToFileURL(realpathSync.native(file)).href' : 'realpathSync.native(file)';
+  return [
+    '((self) => {',
+    " const { existsSync, realpathSync } = process.getBuiltinModule('node:fs'); const { basename, dirname, join } = process.getBuiltinModule('node:path');",
+    format === 'esm' ? " const { fileURLToPath, pathToFileURL } = process.getBuiltinModule('node:url');" : '',
+    ` for (let dir = dirname(${format === 'esm' ? 'fileURLToPath(self)' : 'self'}), up = ''; dir !== up; up = dir, dir = dirname(dir)) {`,
+    " if (basename(dir) === 'node_modules') continue;",
+    " const root = join(dir, 'node_modules', '@syscage', 'runtime'); if (!existsSync(join(root, 'package.json'))) continue;",
+    ` const file = join(root, ${JSON.stringify(loaderFile)}); return existsSync(file) ? ${found} : '${RUNTIME_LOADER}';`,
+    ` } return '${RUNTIME_LOADER}'; })`,
+  ].join('');
+}
+
+/**
+ * The loader's file inside the runtime's package (`dist/loader.js`), from the `./loader` export of
+ * the runtime `output` will load (else the plugin's own); undefined when it cannot be read.
+ */
+export function readLoaderFile(output: string): string | undefined {
+  try {
+    let file: string;
+    try {
+      file = createRequire(output).resolve('@syscage/runtime/package.json');
+    } catch {
+      file = createRequire(import.meta.url).resolve('@syscage/runtime/package.json');
+    }
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { exports?: Record<string, { default?: unknown } | undefined> };
+    const target = manifest.exports?.['./loader']?.default;
+    return typeof target === 'string' && /^\.\/[\w./-]+\.js$/.test(target) && !target.includes('..') ? target.slice(2) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const LAUNCHER_HEAD = '// Written by @syscage/plugin: starts ';
