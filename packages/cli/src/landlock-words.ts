@@ -41,7 +41,7 @@ const PLACEHOLDER_WORDS: Readonly<Record<string, string>> = {
   program: "the program's own directory",
   modules: 'the node_modules directories above the program',
   'package-json': 'the package.json files above the program',
-  loader: "syscage's runtime and ffi-rs, loaded again at the restart",
+  loader: "syscage's runtime and ffi-rs, which the restarted image opens again and the program may import",
   node: 'the Node executable, run again at the restart',
   interpreter: 'the dynamic loader',
   'extra-ca-certs': 'the NODE_EXTRA_CA_CERTS file, when set as the program starts',

@@ -69,7 +69,7 @@ describe('inspect', () => {
     expect(run.stdout).toContain('may read /etc/ld.so.cache (the dynamic loader\'s library index; runtime)');
     expect(run.stdout).not.toMatch(/\{(program|modules|package-json)\}|handled: /);
     // The scratch directory has no node_modules: the gate could not load its runtime from there.
-    expect(run.stdout).toContain("may read files and list directories beneath {loader}: syscage's runtime and ffi-rs, loaded again at the restart (none found from the program's directory)");
+    expect(run.stdout).toContain("may read files and list directories beneath {loader}: syscage's runtime and ffi-rs, which the restarted image opens again and the program may import (none found from the program's directory)");
   });
 
   it('reports the same as JSON', async () => {

@@ -29,7 +29,7 @@ const READ: readonly FsRight[] = ['read_file', 'read_dir'];
 /** What every sandboxed Node program may read (and, for /dev/null, write). */
 export const NODE_IMPLICIT_PATHS: readonly ImplicitPath[] = [
   { path: '{program}', access: READ, why: "the program's own directory, without its hidden entries (.env, .git, .npmrc) when it has any: its modules (read again at the restart), lazily imported modules and chunks of a bundle" },
-  { path: '{loader}', access: READ, why: "syscage's runtime and ffi-rs, loaded again at the restart" },
+  { path: '{loader}', access: READ, why: "syscage's runtime and ffi-rs, which the restarted image opens again and the program may import" },
   { path: '{modules}', access: READ, why: 'the node_modules directories above the program: its dependencies, resolved again at the restart (installed code, not the project\'s sources)' },
   { path: '{package-json}', access: ['read_file'], why: "the package.json files above the program: Node reads them to resolve modules (the package's type, exports)" },
   { path: '{node}', access: ['execute', 'read_file'], why: 'the Node executable, run again at the restart' },
