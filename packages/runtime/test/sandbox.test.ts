@@ -24,6 +24,12 @@ const run = (major: number, caps: object, ...actions: string[]) =>
   runFixture('sandbox.mjs', [JSON.stringify(caps), ...actions], { node: nodes[major] ?? '', env: { SCRATCH: scratch, SYSCAGE_TEST_ENV: 'kept' } });
 
 describe.each([20, 22, 24, 26])('Node %i', (major) => {
+  it.each(['lazy-package.mjs', 'lazy-package.cjs'])('%s: a {} program loads a dependency after its sandbox (import() and require() by package name)', async (fixture) => {
+    const result = await runFixture(fixture, [], { node: nodes[major] ?? '' });
+    expect([result.code, result.signal, result.stderr]).toEqual([0, null, '']);
+    expect(JSON.parse(result.stdout)).toEqual({ required: 'ffi-rs', imported: 'number' });
+  });
+
   it.each([
     ['a read-only declaration', () => ({ fs: { read: true } })],
     ['a declaration with a read list', () => ({ fs: { read: [scratch] } })],

@@ -6,8 +6,9 @@
  *
  * Decisions written down:
  * - Reading files Node reads lazily (time-zone data on first Date/Intl use, /proc/self/stat for
- *   process.memoryUsage(), /proc/meminfo, cgroup files for os.availableParallelism()) needs an
- *   open for reading, so the baseline allows read-only opens. seccomp cannot see paths; which
+ *   process.memoryUsage(), /proc/meminfo, cgroup files for os.availableParallelism(), the modules
+ *   and package.json files of a require() or import() after the sandbox point) needs an open for
+ *   reading, so the baseline allows read-only opens. seccomp cannot see paths; which
  *   files may be opened is Landlock's business (the implicit read set). Listing directories,
  *   stat-by-path, readlink, access and inotify stay with fs.read.
  * - mmap and mprotect are not argument-checked: V8 maps and protects JIT pages read-write-execute.
@@ -132,6 +133,7 @@ const COMMON: readonly CatalogRule[] = [
   ...plain('the event loop', 'epoll_ctl', 'epoll_pwait'),
   ...plain('clocks when the vDSO cannot answer (clock sources without a vDSO read, some VMs); never measured here, where the vDSO answers', 'clock_gettime'),
   ...plain('I/O on descriptors the process already holds (stdio, and what it was allowed to open); libuv\'s uv_guess_handle and Node\'s stdio reset at exit call fstat', 'read', 'write', 'close', 'lseek', 'fstat'),
+  ...plain("reading at an offset: Node 20 to 24 read a package's package.json with pread64 (their C++ package.json reader) for every require() and import() of a package after the sandbox point, so a declaration without fs.read would kill a program that loads a dependency lazily; fs.read with a position is the same call. The same reach as lseek and read on a descriptor the process holds", 'pread64'),
   ...plain('glibc\'s fstat() is newfstatat(fd, "", AT_EMPTY_PATH); glibc also stats by path when it loads a time zone (TZ set) and in ttyname (a terminal on stdio), so stat by path is no capability of its own (Landlock does not check it either: README, "Security model and limits")', 'newfstatat'),
   ...plain('gathered reads on descriptors the process already holds: fs.readv, fs.readvSync and filehandle.readv without a position (with one they are preadv, fs.read). The same reach as read(2) on the same descriptor; not in the measured workloads, which never call readv without a position', 'readv'),
   ...plain('libuv asks what kind of socket its stdio are (uv_guess_handle: a Node parent passes socketpairs); process.report reads the same', 'getsockname', 'getsockopt'),

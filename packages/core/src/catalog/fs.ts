@@ -37,7 +37,7 @@ export const FS_READ: readonly CatalogRule[] = [
   ...OPEN_READ_ONLY.filter((rule) => rule.syscall === 'openat'),
   ...plain('list directories (fs.readdir, opendir, recursive watch)', 'getdents64'),
   ...plain('metadata by path (fs.access, fs.exists, fs.statfs; fs.stat and fs.lstat are statx, in the baseline)', 'access', 'faccessat', 'statfs'),
-  ...plain('reading at an offset (fs.read with a position, readFile of large files)', 'pread64', 'preadv'),
+  ...plain('gathered reads at an offset (filehandle.readv and fs.readv with a position; pread64 is in the baseline)', 'preadv'),
   ...plain('fs.watch uses inotify; watchers only observe', 'inotify_init1', 'inotify_add_watch', 'inotify_rm_watch'),
   ...plain('process.chdir and the working directory', 'chdir', 'getcwd'),
 ];
