@@ -62,6 +62,21 @@ beforeAll(async () => {
   for (const [launcher, file] of [['launcher.mjs', 'program.mjs'], ['launcher-loader.mjs', 'program-loader.mjs']] as const) {
     writeFileSync(join(dir, launcher), `import { launchPrecompiled } from '@syscage/runtime/loader';\nif (launchPrecompiled(${json}, { self: import.meta.url, program: './${file}', main: import.meta.main })) await import('./${file}');\n`);
   }
+  // The same in CommonJS: the gate gets `__filename`, the launcher and the program `require`.
+  writeFileSync(join(dir, 'gate.cjs'), `'use strict';\n${gateCode}\nsyscageGate.applyPrecompiledGate(${json}, __filename);\n`);
+  writeFileSync(
+    join(dir, 'program.cjs'),
+    [
+      "require('./gate.cjs');",
+      "const { status } = require('@syscage/runtime');",
+      "const fs = require('node:fs');",
+      "const seccomp = fs.readFileSync('/proc/self/status', 'utf8').match(/^Seccomp_filters:\\s*(\\d+)/m)?.[1];",
+      'console.log(JSON.stringify({ status: status(), marker: process.env.SYSCAGE_REEXEC ?? null, seccomp }));',
+      "if (process.argv[2] === 'mkdir') fs.mkdirSync(`${__dirname}/made`);",
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'launcher.cjs'), `'use strict';\nif (require('@syscage/runtime/loader').launchPrecompiled(${json}, { self: __filename, program: './program.cjs', main: require.main === module })) module.exports = require('./program.cjs');\n`);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -125,6 +140,15 @@ describe.each([20, 22, 24, 26])('Node %i', (major) => {
     expect(run.seen).toMatchObject({ status: { applied: true }, marker: null });
     expect(run.loaderRequired).toBe(1);
     expect(run.signal).toBe('SIGSYS');
+  });
+
+  it('in CommonJS too: launched, the gate applies the sandbox alone; run directly, it hands over to the loader once', async () => {
+    const launched = await start(major, 'launcher.cjs', ['mkdir']);
+    expect(launched.seen, launched.stderr).toMatchObject({ status: { applied: true, layers: 1 }, marker: null });
+    expect([launched.signal, launched.loaderRequired]).toEqual(['SIGSYS', 1]); // the launcher's own require
+    const direct = await start(major, 'program.cjs', ['mkdir']);
+    expect(direct.seen, direct.stderr).toMatchObject({ status: { applied: true }, marker: null });
+    expect([direct.signal, direct.loaderRequired]).toEqual(['SIGSYS', 1]); // the gate's, in the first image only
   });
 
   it('a marker with a Landlock domain but no layer goes to the loader, which builds the layer', async () => {
