@@ -36,19 +36,6 @@ export function disableCompileCache(grants: readonly string[], plan: LandlockPla
     if (writePaths === undefined || writePaths.some((path) => dir === path || dir.startsWith(path.endsWith(sep) ? path : `${path}${sep}`))) return { writable: true, needsRestart: false };
   }
   process.env[DISABLE_ENV] = '1';
-  if (!mayBeEnabled()) return { writable: false, needsRestart: false };
   const module = process.getBuiltinModule('node:module') as { getCompileCacheDir?: () => string | undefined };
   return { writable: false, needsRestart: module.getCompileCacheDir?.() !== undefined };
-}
-
-/**
- * Whether anything could have enabled the cache before the sandbox: `NODE_COMPILE_CACHE` at
- * start-up, or code preloaded ahead of the main module (`--require`, `--import`, a loader) calling
- * `enableCompileCache()`. Without either, asking Node is skipped: loading `node:module`'s public
- * face costs ~0.3 ms of a start-up that runs nothing else before the sandbox.
- */
-function mayBeEnabled(): boolean {
-  if (process.env['NODE_COMPILE_CACHE'] !== undefined) return true;
-  const preloads = /(?:^|\s)(?:-r|--require|--import|--loader|--experimental-loader)(?:[=\s]|$)/;
-  return [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => preloads.test(arg));
 }

@@ -50,16 +50,17 @@ describe.each([22, 24, 26])('Node %i', (major) => {
     expect(lastJson(result)).toMatchObject({ dir: null, disabled: '1', reexecuted: true });
   });
 
-  it('a restart is asked for exactly where something could have enabled the cache before the sandbox', async (context) => {
+  it('a restart is asked for exactly where something enabled the cache before the sandbox', async (context) => {
     if (nodes[major] === undefined) context.skip();
     const enable = `data:text/javascript,${encodeURIComponent(`import { enableCompileCache } from 'node:module'; enableCompileCache(${JSON.stringify(join(scratch, `decided-${major}`))});`)}`;
     const nothing = 'data:text/javascript,';
-    const decide = async (nodeArgs: string[], env: Record<string, string> = {}) => lastJson<{ needsRestart: boolean }>(await runFixture('compile-cache-decision.ts', [], { node: nodes[major] ?? '', nodeArgs, env })).needsRestart;
+    const decide = async (nodeArgs: string[], env: Record<string, string> = {}, args: string[] = []) => lastJson<{ needsRestart: boolean }>(await runFixture('compile-cache-decision.ts', args, { node: nodes[major] ?? '', nodeArgs, env })).needsRestart;
     expect(await decide([])).toBe(false);
     expect(await decide(['--import', nothing])).toBe(false); // a preload that enables nothing
     expect(await decide(['--import', enable])).toBe(true);
     expect(await decide([], { NODE_OPTIONS: `--import=${enable}` })).toBe(true);
     expect(await decide([], { NODE_COMPILE_CACHE: join(scratch, `decided-env-${major}`) })).toBe(true);
+    expect(await decide([], {}, [join(scratch, `decided-own-${major}`)])).toBe(true); // the program's own code, nothing preloaded
   });
 
   it('a declaration that may write the cache directory keeps the cache', async (context) => {
