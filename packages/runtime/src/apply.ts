@@ -2,9 +2,9 @@
  * Applies a prepared sandbox to this process: runs the checks (checks.ts), decides whether the
  * process must restart (io_uring rings, dropped capabilities, the compile cache, Landlock below
  * ABI 8), enters Landlock (enter-landlock.ts), and installs the filter with TSYNC and records the
- * result (finish.ts); a restarted image is finished by restarted.ts. It takes compiled filters and never compiles, so a
- * built program's loader uses this module without the compiler. Failures throw; the entry points
- * hand them to failClosed (fail-closed.ts).
+ * result (finish.ts); a restarted image is finished by restarted.ts. It takes compiled filters and
+ * never compiles, so a built program's loader uses this module without the compiler. Failures
+ * throw; the entry points hand them to failClosed (fail-closed.ts).
  */
 
 import type { LandlockPlan, ViolationMode } from '@syscage/core';
@@ -23,8 +23,6 @@ import { takeReexecMarker } from './reexec.ts';
 import { applyRestarted } from './restarted.ts';
 import { installFilter } from './seccomp.ts';
 import { box } from './state.ts';
-
-export { NETLINK_ROUTE_GRANT, type PreparedSandbox };
 
 /** Options of {@link applySandbox}. */
 export interface ApplyOptions {

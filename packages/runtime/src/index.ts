@@ -5,7 +5,7 @@
  */
 export { narrow, sandbox, status } from './sandbox.ts';
 export type { SandboxDecorator } from './sandbox.ts';
-export type { PreparedSandbox } from './apply.ts';
+export type { PreparedSandbox } from './prepared.ts';
 export type { LandlockStatus, SandboxStatus } from './state.ts';
 export { checkLandlockSupport, landlockAbi, restrictLandlock } from './landlock.ts';
 export type { LandlockPlaceholders, LandlockResult, RestrictOptions } from './landlock.ts';

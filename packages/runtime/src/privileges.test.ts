@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // Test-only: the shipped runtime never imports core's catalog.
 import { CAPABILITY_NAMES, CAPABILITY_RULES } from '@syscage/core';
-import { NETLINK_ROUTE_GRANT } from './apply.ts';
+import { NETLINK_ROUTE_GRANT } from './prepared.ts';
 import { capabilitiesToDrop, parseCapabilities, type CapabilitySets } from './privileges.ts';
 
 const sets = (permitted: bigint, extra: Partial<CapabilitySets> = {}): CapabilitySets => ({ inheritable: 0n, permitted, effective: permitted, bounding: 0x1ffffffffffn, ambient: 0n, ...extra });

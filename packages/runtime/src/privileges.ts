@@ -22,7 +22,7 @@ import { PR_SET_NO_NEW_PRIVS } from '@syscage/core/constants';
 import { findLoaderArch } from './arch.ts';
 import { loaderError } from './errors.ts';
 import { prctl, syscall } from './ffi.ts';
-import { readStatusText, statusField } from './proc-status.ts';
+import { digitsField, HEX_DIGITS, readStatusText } from './proc-status.ts';
 
 /** `linux/capability.h`. */
 const CAP = { CAP_DAC_OVERRIDE: 1, CAP_DAC_READ_SEARCH: 2, CAP_FOWNER: 3, CAP_KILL: 5, CAP_SETGID: 6, CAP_SETUID: 7, CAP_SETPCAP: 8, CAP_NET_ADMIN: 12, CAP_SYS_PTRACE: 19 } as const;
@@ -52,8 +52,8 @@ export interface PrivilegeDrop {
 /** Parses the `Cap*` lines of a `/proc/<pid>/status` text; undefined without them. */
 export function parseCapabilities(status: string): CapabilitySets | undefined {
   const field = (name: string): bigint | undefined => {
-    const value = statusField(status, `Cap${name}`);
-    return value !== undefined && value !== '' && [...value].every((c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) ? BigInt(`0x${value}`) : undefined;
+    const value = digitsField(status, `Cap${name}`, HEX_DIGITS);
+    return value === undefined ? undefined : BigInt(`0x${value}`);
   };
   const [inheritable, permitted, effective, bounding, ambient] = ['Inh', 'Prm', 'Eff', 'Bnd', 'Amb'].map(field);
   if (inheritable === undefined || permitted === undefined || effective === undefined || bounding === undefined) return undefined;

@@ -42,10 +42,19 @@ export function statusField(text: string, name: string): string | undefined {
   return text.slice(at, end === -1 ? text.length : end).trim();
 }
 
+/** A status field made of `digits` only (decimal; `HEX_DIGITS` for the capability masks), or undefined when absent or not such. */
+export function digitsField(text: string, name: string, digits = '0123456789'): string | undefined {
+  const value = statusField(text, name);
+  return value !== undefined && value !== '' && [...value].every((c) => digits.includes(c)) ? value : undefined;
+}
+
+/** The digits of a hexadecimal status field (`CapEff:\t000001ffffffffff`). */
+export const HEX_DIGITS = '0123456789abcdef';
+
 /** A status field holding a decimal number, or undefined when absent or not one. */
 function decimalField(text: string, name: string): number | undefined {
-  const value = statusField(text, name);
-  return value !== undefined && value !== '' && [...value].every((c) => c >= '0' && c <= '9') ? Number(value) : undefined;
+  const value = digitsField(text, name);
+  return value === undefined ? undefined : Number(value);
 }
 
 /**

@@ -52,18 +52,12 @@ export const RUNTIME_GATE_CODE = '@syscage/runtime/gate.iife.js';
 const gateCodes = new Map<string, string>();
 
 /**
- * The inline gate code of the runtime the program at `output` will load (resolved from there, so
- * that the copy and the installed loader it falls back to are the same version), else of the
- * runtime beside the plugin. Read once per file.
+ * The inline gate code of the runtime the program at `output` will load (see
+ * {@link resolveRuntimeFile}). Read once per file.
  * @throws when no `@syscage/runtime` can be found at all (the plugin's peer dependency).
  */
 export function readGateCode(output: string): string {
-  let file: string;
-  try {
-    file = createRequire(output).resolve(RUNTIME_GATE_CODE);
-  } catch {
-    file = createRequire(import.meta.url).resolve(RUNTIME_GATE_CODE);
-  }
+  const file = resolveRuntimeFile(output, RUNTIME_GATE_CODE);
   let code = gateCodes.get(file);
   if (code === undefined) gateCodes.set(file, (code = readFileSync(file, 'utf8').trim()));
   return code;
@@ -81,6 +75,20 @@ export function createGateModule(payload: PrecompiledPayload, format: OutputForm
   return format === 'esm'
     ? `${head}${gateCode}\nsyscageGate.applyPrecompiledGate(${json}, import.meta.url);\n`
     : `${head}'use strict';\n${gateCode}\nsyscageGate.applyPrecompiledGate(${json}, __filename);\n`;
+}
+
+/**
+ * A file of the runtime the program at `output` will load (resolved from there, so that what a
+ * gate or launcher copies and the installed runtime are the same version), else of the runtime
+ * beside the plugin (its peer dependency).
+ * @throws when no `@syscage/runtime` can be found at all.
+ */
+function resolveRuntimeFile(output: string, specifier: string): string {
+  try {
+    return createRequire(output).resolve(specifier);
+  } catch {
+    return createRequire(import.meta.url).resolve(specifier);
+  }
 }
 
 /** `main.program.mjs` for the output `main.mjs`: where a launched program lives, beside its launcher. */
@@ -128,17 +136,11 @@ function locateLoader(loaderFile: string, format: OutputFormat): string {
 
 /**
  * The loader's file inside the runtime's package (`dist/loader.js`), from the `./loader` export of
- * the runtime `output` will load (else the plugin's own); undefined when it cannot be read.
+ * the runtime `output` will load; undefined when it cannot be read.
  */
 export function readLoaderFile(output: string): string | undefined {
   try {
-    let file: string;
-    try {
-      file = createRequire(output).resolve('@syscage/runtime/package.json');
-    } catch {
-      file = createRequire(import.meta.url).resolve('@syscage/runtime/package.json');
-    }
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { exports?: Record<string, { default?: unknown } | undefined> };
+    const manifest = JSON.parse(readFileSync(resolveRuntimeFile(output, '@syscage/runtime/package.json'), 'utf8')) as { exports?: Record<string, { default?: unknown } | undefined> };
     const target = manifest.exports?.['./loader']?.default;
     return typeof target === 'string' && /^\.\/[\w./-]+\.js$/.test(target) && !target.includes('..') ? target.slice(2) : undefined;
   } catch {
