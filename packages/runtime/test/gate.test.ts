@@ -62,6 +62,15 @@ beforeAll(async () => {
   for (const [launcher, file] of [['launcher.mjs', 'program.mjs'], ['launcher-loader.mjs', 'program-loader.mjs']] as const) {
     writeFileSync(join(dir, launcher), `import { launchPrecompiled } from '@syscage/runtime/loader';\nif (launchPrecompiled(${json}, { self: import.meta.url, program: './${file}', main: import.meta.main })) await import('./${file}');\n`);
   }
+  // A spawn list without node: only the layer the restarted image stacks keeps node from running
+  // (the first image's domain had to allow it for the restart).
+  const spawning = JSON.stringify(payload({ spawn: ['/bin/echo'] }));
+  writeFileSync(join(dir, 'spawn-gate.mjs'), `${gateCode}\nsyscageGate.applyPrecompiledGate(${spawning}, import.meta.url);\n`);
+  writeFileSync(
+    join(dir, 'spawn-program.mjs'),
+    "import './spawn-gate.mjs';\nimport { spawnSync } from 'node:child_process';\nconst run = (file) => { const r = spawnSync(file, ['-e', 'process.stdout.write(\"ran\")']); return r.error?.code ?? r.stdout.toString(); };\nconsole.log(JSON.stringify({ echo: run('/bin/echo').trim(), node: run(process.execPath) }));\n",
+  );
+  writeFileSync(join(dir, 'spawn-launcher.mjs'), `import { launchPrecompiled } from '@syscage/runtime/loader';\nif (launchPrecompiled(${spawning}, { self: import.meta.url, program: './spawn-program.mjs', main: import.meta.main })) await import('./spawn-program.mjs');\n`);
   // The same in CommonJS: the gate gets `__filename`, the launcher and the program `require`.
   writeFileSync(join(dir, 'gate.cjs'), `'use strict';\n${gateCode}\nsyscageGate.applyPrecompiledGate(${json}, __filename);\n`);
   writeFileSync(
@@ -124,6 +133,12 @@ describe.each([20, 22, 24, 26])('Node %i', (major) => {
     // Node ≥ 22 restarts for its io_uring rings; Node 20 restarts to enter Landlock below ABI 8.
     if (major >= 22) expect(run.seen?.status.reexecuted).toBe(true);
     expect(run.signal).toBe('SIGSYS');
+  });
+
+  it('stacks the layer kept for the restarted image: a spawn list without node cannot run node', async () => {
+    const run = await start(major, 'spawn-launcher.mjs');
+    expect([run.code, run.signal, run.loaderRequired], run.stderr).toEqual([0, null, 0]);
+    expect(run.seen as unknown).toEqual({ echo: 'process.stdout.write("ran")', node: 'EACCES' }); // echo takes -e as its own option
   });
 
   it('applies what the loader applies in the restarted image: status, filters stacked, a file outside the declaration unreadable', async () => {
