@@ -230,13 +230,27 @@ export class BuildState {
    */
   reportOutput(entry: SandboxedEntry, output: string, facts: OutputFacts): OutputReport {
     this.#gated.add(entry.id);
-    const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format, readGateCode(output)), format: facts.format };
+    const gate = { fileName: gateFileName(basename(output), facts.format), source: createGateModule(entry.payload, facts.format, this.#gateCode(entry, output)), format: facts.format };
     const launch = facts.split && this.#launch(entry, output, facts.format, facts.split);
     const manifest = this.options.manifest ? { fileName: manifestFileName(basename(output)), source: this.#manifestText(entry, basename(output), gate.fileName, launch?.programFileName) } : undefined;
     const resolved = entry.compiled.resolved;
     const graph = mayFind(facts.externals, facts, resolved) ? facts.graph() : undefined;
     const findings = [...(graph ? this.#lint(entry, graph, facts) : []), ...runtimeReachable(output, this.display(output)), ...outputAtPackageRoot(output, this.display(output))];
     return { gate, launch, manifest, findings, fatal: this.options.strict && findings.length > 0 };
+  }
+
+  /** The runtime's gate code for `output`; without any `@syscage/runtime` installed, a build error at the declaration. */
+  #gateCode(entry: SandboxedEntry, output: string): string {
+    try {
+      return readGateCode(output);
+    } catch (error) {
+      throw new SyscageError({
+        code: 'API_MISUSE',
+        location: entry.source.location,
+        message: `@syscage/plugin: @syscage/runtime cannot be found from the output's directory or beside the plugin, and the gate put in front of the program carries its code (${(error as Error).message.split('\n')[0]}).`,
+        hint: 'Install @syscage/runtime (the plugin\'s peer dependency) as a dependency of the program.',
+      });
+    }
   }
 
   /** The launcher for `output`, unless it stays gated in place (see `gate.ts`). */
